@@ -1,0 +1,111 @@
+package dev.discovery.core;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Smooth weighted round-robin, as nginx does it: over every cycle of
+ * {@code sum(weights)} picks each candidate is chosen exactly {@code weight} times, spread
+ * out rather than in bursts.
+ * <p>
+ * The plan for one cycle is made once per candidate list (recognised by identity, so the
+ * unchanged snapshot that {@link DiscoveryClient} passes costs nothing) and then walked with
+ * an atomic counter, which keeps picks free of locks and allocation. Weights are first
+ * divided by their greatest common divisor. When computing nginx's exact order would take
+ * too long ({@code instances × sum(weights) > 50 000 000}), the cycle instead visits the
+ * weight positions in a scattered order (a stride coprime with the cycle length, near its
+ * golden section) and maps each to its instance by binary search: still exactly
+ * {@code weight} picks per cycle each, still spread out, but not nginx's exact order.
+ */
+final class WeightedLoadBalancer implements LoadBalancer {
+
+	private static final long MAX_EXACT_WORK = 50_000_000L;
+
+	private static final double GOLDEN_SECTION = 0.6180339887498949;
+
+	private final AtomicLong next = new AtomicLong();
+
+	private volatile @Nullable Plan plan;
+
+	@Override
+	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, @Nullable String key) {
+		if (candidates.isEmpty()) {
+			return null;
+		}
+		Plan current = this.plan;
+		if (current == null || current.candidates() != candidates) {
+			current = Plan.of(candidates);
+			this.plan = current;
+		}
+		return candidates.get(current.index(this.next.getAndIncrement()));
+	}
+
+	/**
+	 * One cycle of picks for one candidate list: either nginx's exact order, or cumulative
+	 * weights walked with a scattering stride.
+	 */
+	private record Plan(List<ServiceInstance> candidates, int @Nullable [] order, long[] cumulative, long stride) {
+
+		static Plan of(List<ServiceInstance> candidates) {
+			int n = candidates.size();
+			int[] weights = new int[n];
+			int divisor = 0;
+			for (int i = 0; i < n; i++) {
+				weights[i] = candidates.get(i).weight();
+				divisor = (int) gcd(divisor, weights[i]);
+			}
+			long[] cumulative = new long[n];
+			long total = 0;
+			for (int i = 0; i < n; i++) {
+				weights[i] /= divisor;
+				total += weights[i];
+				cumulative[i] = total;
+			}
+			if (total * n <= MAX_EXACT_WORK) {
+				return new Plan(candidates, nginxOrder(weights, (int) total), cumulative, 1);
+			}
+			long stride = Math.max(1, (long) (total * GOLDEN_SECTION));
+			while (gcd(stride, total) != 1) {
+				stride++;
+			}
+			return new Plan(candidates, null, cumulative, stride);
+		}
+
+		int index(long counter) {
+			int[] exact = this.order;
+			if (exact != null) {
+				return exact[(int) Math.floorMod(counter, (long) exact.length)];
+			}
+			long total = this.cumulative[this.cumulative.length - 1];
+			long position = Math.floorMod(counter, total) * this.stride % total;
+			int found = Arrays.binarySearch(this.cumulative, position + 1);
+			return (found >= 0) ? found : -found - 1;
+		}
+
+		private static int[] nginxOrder(int[] weights, int total) {
+			int[] order = new int[total];
+			long[] current = new long[weights.length];
+			for (int step = 0; step < total; step++) {
+				int best = -1;
+				for (int i = 0; i < weights.length; i++) {
+					current[i] += weights[i];
+					if (best < 0 || current[i] > current[best]) {
+						best = i;
+					}
+				}
+				order[step] = best;
+				current[best] -= total;
+			}
+			return order;
+		}
+
+		private static long gcd(long a, long b) {
+			return (b == 0) ? a : gcd(b, a % b);
+		}
+
+	}
+
+}

@@ -1,0 +1,255 @@
+package dev.discovery.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class DiscoveryClientTest {
+
+	private final ScriptedBackend backend = new ScriptedBackend();
+
+	private final ServiceInstance a = ServiceInstance.builder("orders", "10.0.0.1", 80).build();
+
+	private final ServiceInstance b = ServiceInstance.builder("orders", "10.0.0.2", 80).build();
+
+	@Test
+	void firstLookupFetchesAndWatchesThenLookupsStayLocal() {
+		this.backend.set("orders", List.of(this.b, this.a));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		assertThat(client.getInstances("orders")).containsExactly(this.a, this.b);
+		assertThat(client.getInstances("ORDERS")).containsExactly(this.a, this.b);
+		client.choose("orders");
+		client.getAllInstances("orders");
+
+		assertThat(this.backend.fetches.get()).isEqualTo(1);
+		assertThat(this.backend.watchers).containsOnlyKeys("orders");
+		assertThat(client.getWatchedServices()).containsExactly("orders");
+	}
+
+	@Test
+	void watchDeliveriesReplaceTheSnapshot() {
+		this.backend.set("orders", List.of(this.a));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		client.getInstances("orders");
+
+		this.backend.deliver("orders", List.of(this.a, this.b.withStatus(InstanceStatus.STARTING)));
+
+		assertThat(client.getInstances("orders")).containsExactly(this.a);
+		assertThat(client.getAllInstances("orders")).containsExactly(this.a, this.b.withStatus(InstanceStatus.STARTING));
+	}
+
+	@Test
+	void chooseRoundRobinsOverUpInstancesOnly() {
+		ServiceInstance down = ServiceInstance.builder("orders", "10.0.0.3", 80).status(InstanceStatus.DOWN).build();
+		this.backend.set("orders", List.of(this.a, this.b, down));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		List<ServiceInstance> picks = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			picks.add(client.choose("orders").orElseThrow());
+		}
+
+		assertThat(picks).containsExactly(this.a, this.b, this.a, this.b);
+	}
+
+	@Test
+	void chooseReturnsTheSameOptionalForTheSameInstance() {
+		this.backend.set("orders", List.of(this.a));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		assertThat(client.choose("orders")).isSameAs(client.choose("orders"));
+	}
+
+	@Test
+	void emptyServiceGivesEmptyChoice() {
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		assertThat(client.choose("nobody")).isEmpty();
+		assertThat(client.choose("nobody", "key")).isEmpty();
+		assertThat(client.getInstances("nobody")).isEmpty();
+	}
+
+	@Test
+	void invalidNameIsRejectedWithoutReachingTheBackend() {
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> client.choose("bad/name"))
+			.withMessageStartingWith("Invalid service name 'bad/name'");
+		assertThat(this.backend.fetches.get()).isZero();
+	}
+
+	@Test
+	void listenersReceiveTheDifferenceBetweenSnapshots() {
+		this.backend.set("orders", List.of(this.a, this.b));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		List<ServiceEvent> events = new ArrayList<>();
+		client.addListener("orders", events::add);
+		ServiceInstance c = ServiceInstance.builder("orders", "10.0.0.3", 80).build();
+		ServiceInstance aDown = this.a.withStatus(InstanceStatus.DOWN);
+		ServiceInstance bUpdated = this.b.toBuilder().weight(5).build();
+
+		this.backend.deliver("orders", List.of(aDown, bUpdated, c));
+		this.backend.deliver("orders", List.of(aDown, bUpdated, c));
+		this.backend.deliver("orders", List.of(c));
+
+		assertThat(events).containsExactly(new ServiceEvent(ServiceEvent.Type.STATUS_CHANGED, this.a, aDown),
+				new ServiceEvent(ServiceEvent.Type.UPDATED, this.b, bUpdated),
+				new ServiceEvent(ServiceEvent.Type.REGISTERED, null, c),
+				new ServiceEvent(ServiceEvent.Type.DEREGISTERED, aDown, null),
+				new ServiceEvent(ServiceEvent.Type.DEREGISTERED, bUpdated, null));
+	}
+
+	@Test
+	void failingListenerDoesNotStopOthers() {
+		this.backend.set("orders", List.of(this.a));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		List<ServiceEvent> events = new ArrayList<>();
+		client.addListener("orders", (event) -> {
+			throw new IllegalStateException("on purpose");
+		});
+		client.addListener("orders", events::add);
+
+		this.backend.deliver("orders", List.of(this.a, this.b));
+
+		assertThat(events).hasSize(1);
+		assertThat(client.getInstances("orders")).hasSize(2);
+	}
+
+	@Test
+	void closedListenerReceivesNothing() throws Exception {
+		this.backend.set("orders", List.of(this.a));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		List<ServiceEvent> events = new ArrayList<>();
+		AutoCloseable subscription = client.addListener("orders", events::add);
+
+		subscription.close();
+		this.backend.deliver("orders", List.of(this.a, this.b));
+
+		assertThat(events).isEmpty();
+	}
+
+	@Test
+	void unreachableRegistryKeepsTheLastViewAndReportsStale() {
+		this.backend.set("orders", List.of(this.a, this.b));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		client.getInstances("orders");
+		assertThat(client.isStale()).isFalse();
+
+		this.backend.reachable = false;
+
+		assertThat(client.isStale()).isTrue();
+		assertThat(client.getInstances("orders")).containsExactly(this.a, this.b);
+		assertThat(client.choose("orders")).isPresent();
+	}
+
+	@Test
+	void firstLookupOfAnUnreachableRegistryFailsAndIsRetried() {
+		this.backend.reachable = false;
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> client.getInstances("orders"))
+			.withMessageContaining("unreachable");
+
+		this.backend.reachable = true;
+		this.backend.set("orders", List.of(this.a));
+		assertThat(client.getInstances("orders")).containsExactly(this.a);
+	}
+
+	@Test
+	void eachServiceGetsItsOwnBalancer() {
+		List<String> asked = new ArrayList<>();
+		DiscoveryClient client = new DiscoveryClient(this.backend, (service) -> {
+			asked.add(service);
+			return LoadBalancers.byName("round-robin");
+		});
+
+		client.choose("orders");
+		client.choose("Orders");
+		client.choose("billing");
+
+		assertThat(asked).containsExactly("orders", "billing");
+	}
+
+	@Test
+	void closeEndsEveryWatch() {
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		client.getInstances("orders");
+		client.getInstances("billing");
+
+		client.close();
+
+		assertThat(this.backend.watchers).isEmpty();
+		assertThat(client.getWatchedServices()).isEmpty();
+	}
+
+	/**
+	 * A backend whose answers the test sets, delivering watch lists synchronously.
+	 */
+	private static final class ScriptedBackend implements DiscoveryBackend {
+
+		private final Map<String, List<ServiceInstance>> lists = new ConcurrentHashMap<>();
+
+		private final Map<String, Consumer<List<ServiceInstance>>> watchers = new ConcurrentHashMap<>();
+
+		private final AtomicInteger fetches = new AtomicInteger();
+
+		private volatile boolean reachable = true;
+
+		void set(String service, List<ServiceInstance> instances) {
+			this.lists.put(service, instances);
+		}
+
+		void deliver(String service, List<ServiceInstance> instances) {
+			set(service, instances);
+			this.watchers.get(service).accept(instances);
+		}
+
+		@Override
+		public Registration register(ServiceInstance instance) {
+			throw new IllegalStateException("not used by these tests");
+		}
+
+		@Override
+		public List<ServiceInstance> instances(String service) {
+			if (!this.reachable) {
+				throw new DiscoveryException("registry unreachable");
+			}
+			this.fetches.incrementAndGet();
+			return this.lists.getOrDefault(service, List.of());
+		}
+
+		@Override
+		public Set<String> services() {
+			return this.lists.keySet();
+		}
+
+		@Override
+		public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
+			this.watchers.put(service, listener);
+			return () -> this.watchers.remove(service);
+		}
+
+		@Override
+		public BackendHealth health() {
+			return this.reachable ? BackendHealth.reachable("scripted", Map.of())
+					: BackendHealth.unreachable("scripted", "down", Map.of());
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+}
