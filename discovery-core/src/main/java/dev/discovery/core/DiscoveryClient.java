@@ -38,6 +38,8 @@ public final class DiscoveryClient implements AutoCloseable {
 
 	private final ConcurrentHashMap<String, ServiceView> views = new ConcurrentHashMap<>();
 
+	private final List<Consumer<ServiceEvent>> globalListeners = new CopyOnWriteArrayList<>();
+
 	private volatile boolean closed;
 
 	/**
@@ -139,6 +141,17 @@ public final class DiscoveryClient implements AutoCloseable {
 		ServiceView view = view(service);
 		view.listeners.add(listener);
 		return () -> view.listeners.remove(listener);
+	}
+
+	/**
+	 * Subscribes to the changes of every service this client watches, now or later, with the
+	 * same guarantees as {@link #addListener(String, Consumer)}. It does not start any watch.
+	 * @param listener receives the events; {@link ServiceEvent#instance()} names the service
+	 * @return the subscription; closing it stops delivery
+	 */
+	public AutoCloseable addListener(Consumer<ServiceEvent> listener) {
+		this.globalListeners.add(listener);
+		return () -> this.globalListeners.remove(listener);
 	}
 
 	/**
@@ -246,13 +259,18 @@ public final class DiscoveryClient implements AutoCloseable {
 
 		private void publish(List<ServiceEvent> events) {
 			for (ServiceEvent event : events) {
-				for (Consumer<ServiceEvent> listener : this.listeners) {
-					try {
-						listener.accept(event);
-					}
-					catch (RuntimeException ex) {
-						logger.warn("Listener of service '{}' failed on {}", this.service, event.type(), ex);
-					}
+				notify(this.listeners, event);
+				notify(DiscoveryClient.this.globalListeners, event);
+			}
+		}
+
+		private void notify(List<Consumer<ServiceEvent>> listeners, ServiceEvent event) {
+			for (Consumer<ServiceEvent> listener : listeners) {
+				try {
+					listener.accept(event);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Listener of service '{}' failed on {}", this.service, event.type(), ex);
 				}
 			}
 		}

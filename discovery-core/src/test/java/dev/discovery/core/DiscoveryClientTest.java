@@ -111,6 +111,23 @@ class DiscoveryClientTest {
 	}
 
 	@Test
+	void globalListenersHearEveryWatchedService() {
+		this.backend.set("orders", List.of(this.a));
+		ServiceInstance billing = ServiceInstance.builder("billing", "10.0.0.9", 80).build();
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		List<ServiceEvent> events = new ArrayList<>();
+		client.addListener(events::add);
+		client.getInstances("orders");
+		client.getInstances("billing");
+
+		this.backend.deliver("orders", List.of());
+		this.backend.deliver("billing", List.of(billing));
+
+		assertThat(events).containsExactly(new ServiceEvent(ServiceEvent.Type.DEREGISTERED, this.a, null),
+				new ServiceEvent(ServiceEvent.Type.REGISTERED, null, billing));
+	}
+
+	@Test
 	void failingListenerDoesNotStopOthers() {
 		this.backend.set("orders", List.of(this.a));
 		DiscoveryClient client = new DiscoveryClient(this.backend);
