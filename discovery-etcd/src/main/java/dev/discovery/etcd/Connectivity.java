@@ -1,0 +1,52 @@
+package dev.discovery.etcd;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the backend knows of its connection to etcd: whether the last request or probe was
+ * answered, and if not, why. Every request the backend sends is linearizable, so an answer
+ * also means the cluster has a leader. Reading it never waits on the network. Thread-safe.
+ */
+final class Connectivity {
+
+	private volatile boolean reachable;
+
+	private volatile @Nullable String error = "not connected yet";
+
+	private volatile long memberId;
+
+	private volatile long raftTerm;
+
+	void answered() {
+		this.error = null;
+		this.reachable = true;
+	}
+
+	void answered(long memberId, long raftTerm) {
+		this.memberId = memberId;
+		this.raftTerm = raftTerm;
+		answered();
+	}
+
+	void unanswered(String error) {
+		this.error = error;
+		this.reachable = false;
+	}
+
+	boolean reachable() {
+		return this.reachable;
+	}
+
+	@Nullable String error() {
+		return this.error;
+	}
+
+	long memberId() {
+		return this.memberId;
+	}
+
+	long raftTerm() {
+		return this.raftTerm;
+	}
+
+}

@@ -1,0 +1,516 @@
+package dev.discovery.etcd;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import dev.discovery.core.BackendHealth;
+import dev.discovery.core.Backoff;
+import dev.discovery.core.DiscoveryBackend;
+import dev.discovery.core.DiscoveryException;
+import dev.discovery.core.Registration;
+import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.Validation;
+import dev.discovery.etcd.EtcdKeys.InstanceKey;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link DiscoveryBackend} on etcd v3. Thread-safe.
+ * <p>
+ * Each instance is stored at {@code /{namespace}/services/{service}/{instanceId}} as JSON
+ * with a format version. All registrations of one backend share one lease, kept alive with
+ * KeepAlive; when the lease is lost (the keep-alive ends or etcd no longer knows the lease)
+ * every open registration goes to {@code LOST} and is written again under a new lease,
+ * with capped exponential back-off and jitter, until it succeeds or is closed.
+ * Deregistering deletes the key; {@link #close()} revokes the lease.
+ * <p>
+ * Watches read the service's prefix and watch from the next revision; a watch that etcd
+ * ends is read and watched again. Keys under the prefix that are not valid instances are
+ * skipped with one warning each. Every request has the request timeout: during an outage
+ * calls fail with a {@link DiscoveryException} instead of hanging. {@link #health()} reads
+ * the result of a cheap probe sent every second and never waits on the network.
+ * <p>
+ * Threads: besides jetcd's own, one scheduler thread (probe, watch bookkeeping), one
+ * restore thread (lease grants and re-writes) and watch delivery threads that end when idle.
+ */
+public final class EtcdBackend implements DiscoveryBackend {
+
+	private static final String NAME = "etcd";
+
+	private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+
+	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+	private static final AtomicInteger backendCount = new AtomicInteger();
+
+	private final EtcdSettings settings;
+
+	private final Client client;
+
+	private final KV kv;
+
+	private final EtcdKeys keys;
+
+	private final InstanceReader reader;
+
+	private final EtcdRequests requests;
+
+	private final Connectivity connectivity = new Connectivity();
+
+	private final Registrations registrations;
+
+	private final ScheduledThreadPoolExecutor scheduler;
+
+	private final ScheduledThreadPoolExecutor restorer;
+
+	private final ExecutorService deliveries;
+
+	private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean closed;
+
+	private EtcdBackend(EtcdSettings settings, @Nullable SslContext sslContext) {
+		this.settings = settings;
+		this.client = EtcdClients.create(settings, sslContext);
+		this.kv = this.client.getKVClient();
+		this.keys = new EtcdKeys(settings.namespace());
+		InstanceCodec codec = new InstanceCodec();
+		this.reader = new InstanceReader(this.keys, codec);
+		this.requests = new EtcdRequests(settings, this.connectivity);
+		int number = backendCount.incrementAndGet();
+		this.scheduler = daemonScheduler("discovery-etcd-" + number + "-scheduler");
+		this.restorer = daemonScheduler("discovery-etcd-" + number + "-restore");
+		this.deliveries = Executors.newCachedThreadPool(daemonThreads("discovery-etcd-" + number + "-watch"));
+		this.registrations = new Registrations(this.kv, this.client.getLeaseClient(), this.keys, codec, this.requests,
+				Math.max(1, (settings.ttl().toMillis() + 999) / 1000), this.restorer, RETRY_BACKOFF);
+		HealthProbe probe = new HealthProbe(this.kv, this.client.getLeaseClient(), this.registrations.leaseKeeper(),
+				this.keys.allServices(), this.requests, this.connectivity, this.scheduler);
+		this.scheduler.scheduleWithFixedDelay(probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Starts a builder with the defaults: endpoint {@code http://127.0.0.1:2379}, namespace
+	 * {@code discovery}, TTL 10 s, request timeout 5 s, no authentication, no TLS.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Writes the instance under this backend's lease and keeps it there until the handle is
+	 * closed.
+	 * @throws DiscoveryException if etcd did not take it within the request timeout, with
+	 * the reason (for example that authentication failed for the user)
+	 */
+	@Override
+	public Registration register(ServiceInstance instance) {
+		ensureOpen();
+		return this.registrations.register(instance);
+	}
+
+	@Override
+	public List<ServiceInstance> instances(String service) {
+		String name = Validation.serviceName(service);
+		ensureOpen();
+		List<ServiceInstance> instances = new ArrayList<>();
+		for (KeyValue keyValue : read(this.kv.get(this.keys.service(name), GetOption.builder().isPrefix(true).build()),
+				"reading service " + name)) {
+			ServiceInstance instance = this.reader.read(keyValue);
+			if (instance != null) {
+				instances.add(instance);
+			}
+		}
+		return List.copyOf(instances);
+	}
+
+	/**
+	 * Reads the service names from the keys under the namespace; keys that do not have the
+	 * layout of an instance key are left out.
+	 */
+	@Override
+	public Set<String> services() {
+		ensureOpen();
+		Set<String> services = new TreeSet<>();
+		GetOption keysOnly = GetOption.builder().isPrefix(true).withKeysOnly(true).build();
+		for (KeyValue keyValue : read(this.kv.get(this.keys.allServices(), keysOnly), "listing services")) {
+			InstanceKey key = this.keys.parse(keyValue.getKey().toString(StandardCharsets.UTF_8));
+			if (key != null) {
+				services.add(key.service());
+			}
+		}
+		return Set.copyOf(services);
+	}
+
+	@Override
+	public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
+		String name = Validation.serviceName(service);
+		ensureOpen();
+		ServiceWatch watch = new ServiceWatch(name, this.keys.service(name), this.kv, this.client.getWatchClient(),
+				this.reader, this.requests, this.scheduler, this.deliveries, RETRY_BACKOFF, listener);
+		this.watches.add(watch);
+		watch.start();
+		return () -> {
+			this.watches.remove(watch);
+			watch.close();
+		};
+	}
+
+	/**
+	 * Reports whether the last request or probe (sent every second) was answered by a
+	 * cluster with a leader, with the lease and the number of registrations. Never waits on
+	 * the network; never shows credentials.
+	 */
+	@Override
+	public BackendHealth health() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("endpoints", this.settings.endpoints().stream().map(URI::toString).toList());
+		details.put("namespace", this.settings.namespace());
+		details.put("leaderKnown", this.connectivity.reachable());
+		if (this.connectivity.memberId() != 0) {
+			details.put("memberId", Long.toHexString(this.connectivity.memberId()));
+			details.put("raftTerm", this.connectivity.raftTerm());
+		}
+		LeaseKeeper lease = this.registrations.leaseKeeper();
+		details.put("leaseState", lease.state().name());
+		if (lease.leaseId() != 0) {
+			details.put("leaseId", Long.toHexString(lease.leaseId()));
+		}
+		details.put("registrations", this.registrations.size());
+		details.put("watches", this.watches.size());
+		String error = this.connectivity.error();
+		return (this.connectivity.reachable() || error == null) ? BackendHealth.reachable(NAME, details)
+				: BackendHealth.unreachable(NAME, error, details);
+	}
+
+	/**
+	 * Ends every watch, revokes the lease (which deletes every registration at once), and
+	 * releases the client and threads. Idempotent; never throws.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.watches.forEach(ServiceWatch::close);
+		this.watches.clear();
+		this.registrations.close(true);
+		release();
+	}
+
+	/**
+	 * Stops this backend the way a killed process stops: the keep-alive ends and nothing is
+	 * revoked or deleted, so the registrations expire with the TTL. For tests.
+	 */
+	void crash() {
+		this.closed = true;
+		this.registrations.close(false);
+		release();
+	}
+
+	@Override
+	public String toString() {
+		return "EtcdBackend[" + this.settings + "]";
+	}
+
+	private List<KeyValue> read(java.util.concurrent.CompletableFuture<io.etcd.jetcd.kv.GetResponse> request,
+			String operation) {
+		return this.requests.await(request, operation).getKvs();
+	}
+
+	private void release() {
+		this.scheduler.shutdownNow();
+		this.restorer.shutdownNow();
+		this.deliveries.shutdown();
+		this.client.close();
+	}
+
+	private void ensureOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("The etcd backend is closed");
+		}
+	}
+
+	private static ScheduledThreadPoolExecutor daemonScheduler(String name) {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemonThreads(name),
+				new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
+	}
+
+	private static ThreadFactory daemonThreads(String name) {
+		AtomicInteger count = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, name + ((count.incrementAndGet() > 1) ? "-" + count.get() : ""));
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * Collects the settings of an {@link EtcdBackend}; {@link #build()} checks them all.
+	 * Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+		private static final int MAX_NAMESPACE_LENGTH = 128;
+
+		private List<String> endpoints = List.of("http://127.0.0.1:2379");
+
+		private String namespace = "discovery";
+
+		private Duration ttl = Duration.ofSeconds(10);
+
+		private @Nullable String username;
+
+		private @Nullable String password;
+
+		private @Nullable Path caFile;
+
+		private @Nullable Path clientCertFile;
+
+		private @Nullable Path clientKeyFile;
+
+		private Duration requestTimeout = Duration.ofSeconds(5);
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the client URLs of the etcd members; several make a cluster. Default
+		 * {@code http://127.0.0.1:2379}.
+		 * @param endpoints URLs like {@code http://host:2379} or {@code https://host:2379}
+		 * @return this builder
+		 */
+		public Builder endpoints(String... endpoints) {
+			return endpoints(List.of(endpoints));
+		}
+
+		/**
+		 * Sets the client URLs of the etcd members; several make a cluster.
+		 * @param endpoints URLs like {@code http://host:2379} or {@code https://host:2379}
+		 * @return this builder
+		 */
+		public Builder endpoints(List<String> endpoints) {
+			this.endpoints = List.copyOf(endpoints);
+			return this;
+		}
+
+		/**
+		 * Sets the first key segment, so that several systems can share one etcd. Default
+		 * {@code discovery}.
+		 * @param namespace segments of {@code [A-Za-z0-9._-]} separated by {@code /}
+		 * @return this builder
+		 */
+		public Builder namespace(String namespace) {
+			this.namespace = namespace;
+			return this;
+		}
+
+		/**
+		 * Sets the lease TTL: how long a registration outlives its owner. Default 10 s;
+		 * rounded up to whole seconds.
+		 * @param ttl at least one second
+		 * @return this builder
+		 */
+		public Builder ttl(Duration ttl) {
+			this.ttl = ttl;
+			return this;
+		}
+
+		/**
+		 * Sets the user for etcd authentication; requires a password.
+		 * @param username the user, or {@code null} without authentication
+		 * @return this builder
+		 */
+		public Builder username(@Nullable String username) {
+			this.username = username;
+			return this;
+		}
+
+		/**
+		 * Sets the password for etcd authentication; never logged or shown.
+		 * @param password the password, or {@code null} without authentication
+		 * @return this builder
+		 */
+		public Builder password(@Nullable String password) {
+			this.password = password;
+			return this;
+		}
+
+		/**
+		 * Sets the CA that verifies the servers' certificates, and enables TLS. Without it,
+		 * {@code https} endpoints are verified with the JVM's trust store.
+		 * @param caFile a PEM file of CA certificates, or {@code null}
+		 * @return this builder
+		 */
+		public Builder caFile(@Nullable Path caFile) {
+			this.caFile = caFile;
+			return this;
+		}
+
+		/**
+		 * Sets the client certificate for TLS client authentication; requires the key.
+		 * @param certFile a PEM certificate (chain), or {@code null}
+		 * @return this builder
+		 */
+		public Builder clientCertFile(@Nullable Path certFile) {
+			this.clientCertFile = certFile;
+			return this;
+		}
+
+		/**
+		 * Sets the key of the client certificate; requires the certificate.
+		 * @param keyFile a PEM PKCS#8 private key, or {@code null}
+		 * @return this builder
+		 */
+		public Builder clientKeyFile(@Nullable Path keyFile) {
+			this.clientKeyFile = keyFile;
+			return this;
+		}
+
+		/**
+		 * Sets the deadline of every request to etcd. Default 5 s.
+		 * @param timeout a positive duration
+		 * @return this builder
+		 */
+		public Builder requestTimeout(Duration timeout) {
+			this.requestTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Checks every setting, then creates the backend. Nothing is sent to etcd until the
+		 * first request.
+		 * @return the backend
+		 * @throws IllegalArgumentException if a setting is invalid; the message names the
+		 * setting, its value (never a password) and the rule
+		 */
+		public EtcdBackend build() {
+			EtcdSettings settings = new EtcdSettings(endpointUris(), namespace(), ttlOfWholeSeconds(),
+					this.username, this.password, readable("caFile", this.caFile),
+					readable("clientCertFile", this.clientCertFile), readable("clientKeyFile", this.clientKeyFile),
+					Validation.positive("requestTimeout", this.requestTimeout));
+			checkCredentials();
+			checkClientCertificate();
+			return new EtcdBackend(settings, EtcdClients.sslContext(settings));
+		}
+
+		private List<URI> endpointUris() {
+			if (this.endpoints.isEmpty()) {
+				throw Validation.invalid("endpoints", "[]", "must name at least one URL like http://127.0.0.1:2379");
+			}
+			List<URI> uris = new ArrayList<>();
+			for (String endpoint : this.endpoints) {
+				uris.add(endpoint(endpoint));
+			}
+			if (uris.stream().map(URI::getScheme).distinct().count() > 1) {
+				throw Validation.invalid("endpoints", String.join(",", this.endpoints),
+						"must all use the same scheme, http or https");
+			}
+			return List.copyOf(uris);
+		}
+
+		private static URI endpoint(@Nullable String endpoint) {
+			String rule = "must be a URL with scheme http or https, a host and a port, like http://127.0.0.1:2379";
+			if (endpoint == null) {
+				throw Validation.invalid("endpoint", null, rule);
+			}
+			URI uri;
+			try {
+				uri = new URI(endpoint);
+			}
+			catch (URISyntaxException ex) {
+				throw Validation.invalid("endpoint", endpoint, rule);
+			}
+			if (uri.getScheme() == null || uri.getHost() == null) {
+				throw Validation.invalid("endpoint", endpoint, rule);
+			}
+			if (!uri.getScheme().equals("http") && !uri.getScheme().equals("https")) {
+				throw Validation.invalid("endpoint", endpoint, "has the unknown scheme '" + uri.getScheme()
+						+ "': " + rule);
+			}
+			if (uri.getPort() == -1) {
+				throw Validation.invalid("endpoint", endpoint, "has no port: " + rule);
+			}
+			boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+					&& uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+			if (!bare) {
+				throw Validation.invalid("endpoint", endpoint,
+						"must not have user info, path, query or fragment: " + rule);
+			}
+			return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
+		}
+
+		private String namespace() {
+			if (this.namespace == null || this.namespace.length() > MAX_NAMESPACE_LENGTH
+					|| !NAMESPACE.matcher(this.namespace).matches()) {
+				throw Validation.invalid("namespace", this.namespace, "must be 1-" + MAX_NAMESPACE_LENGTH
+						+ " characters: segments of [A-Za-z0-9._-] separated by '/', without a leading or trailing '/'");
+			}
+			return this.namespace;
+		}
+
+		private Duration ttlOfWholeSeconds() {
+			Validation.positive("ttl", this.ttl);
+			if (this.ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+				throw Validation.invalid("ttl", this.ttl.toString(), "must be at least 1 second (etcd leases count seconds)");
+			}
+			return this.ttl;
+		}
+
+		private void checkCredentials() {
+			if (this.username != null && this.username.isBlank()) {
+				throw Validation.invalid("username", this.username, "must not be blank");
+			}
+			if ((this.username == null) != (this.password == null)) {
+				String missing = (this.username == null) ? "username" : "password";
+				throw Validation.invalid(missing, null, "must be set when "
+						+ ((this.username == null) ? "password" : "username") + " is set");
+			}
+		}
+
+		private void checkClientCertificate() {
+			if ((this.clientCertFile == null) != (this.clientKeyFile == null)) {
+				String missing = (this.clientCertFile == null) ? "clientCertFile" : "clientKeyFile";
+				String present = (this.clientCertFile == null) ? "clientKeyFile" : "clientCertFile";
+				throw Validation.invalid(missing, null, "must be set when " + present + " is set");
+			}
+		}
+
+		private static @Nullable Path readable(String field, @Nullable Path file) {
+			if (file != null && !(Files.isRegularFile(file) && Files.isReadable(file))) {
+				throw Validation.invalid(field, file.toString(), "must be a readable file");
+			}
+			return file;
+		}
+
+	}
+
+}

@@ -1,0 +1,122 @@
+package dev.discovery.etcd;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.discovery.core.DiscoveryException;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+
+/**
+ * Puts a deadline on every etcd request, notes answers in {@link Connectivity}, and turns
+ * failures into {@link DiscoveryException}s that say which etcd, which operation and why,
+ * never with a password. Thread-safe.
+ */
+final class EtcdRequests {
+
+	private final EtcdSettings settings;
+
+	private final Connectivity connectivity;
+
+	EtcdRequests(EtcdSettings settings, Connectivity connectivity) {
+		this.settings = settings;
+		this.connectivity = connectivity;
+	}
+
+	Duration timeout() {
+		return this.settings.requestTimeout();
+	}
+
+	/**
+	 * Waits for a request, at most the request timeout.
+	 * @param <T> the response type
+	 * @param request the request in flight
+	 * @param operation what the request does, for the message
+	 * @return the response
+	 * @throws DiscoveryException if the request failed or timed out
+	 */
+	<T> T await(CompletableFuture<T> request, String operation) {
+		try {
+			T response = request.get(timeout().toNanos(), TimeUnit.NANOSECONDS);
+			this.connectivity.answered();
+			return response;
+		}
+		catch (TimeoutException ex) {
+			request.cancel(false);
+			throw new DiscoveryException(this.settings.target() + ": " + operation + " timed out after " + timeout(), ex);
+		}
+		catch (ExecutionException ex) {
+			throw failure(operation, ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DiscoveryException(this.settings.target() + ": interrupted while " + operation, ex);
+		}
+	}
+
+	/**
+	 * Bounds an asynchronous request by the request timeout.
+	 * @param <T> the response type
+	 * @param request the request in flight
+	 * @return a future that fails with a {@link TimeoutException} at the deadline
+	 */
+	<T> CompletableFuture<T> bounded(CompletableFuture<T> request) {
+		return request.orTimeout(timeout().toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Describes a failed request.
+	 * @param operation what the request did
+	 * @param failure why it failed
+	 * @return the exception to throw
+	 */
+	DiscoveryException failure(String operation, Throwable failure) {
+		Throwable cause = unwrap(failure);
+		return new DiscoveryException(this.settings.target() + ": " + operation + " failed: " + reason(cause), cause);
+	}
+
+	/**
+	 * Says why a request failed, in words for logs and health.
+	 * @param failure the failure
+	 * @return the reason
+	 */
+	String reason(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (isAuthenticationFailure(cause)) {
+			return "authentication failed for user '" + this.settings.username() + "' (check the user name and password)";
+		}
+		if (cause instanceof TimeoutException) {
+			return "no answer within " + timeout();
+		}
+		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
+	}
+
+	static boolean isLeaseNotFound(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		return cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND
+				&& String.valueOf(etcd.getMessage()).contains("lease not found");
+	}
+
+	private static boolean isAuthenticationFailure(Throwable cause) {
+		for (Throwable current = cause; current != null; current = current.getCause()) {
+			if (String.valueOf(current.getMessage()).contains("authentication failed")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException
+				|| cause instanceof DiscoveryException) && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+}

@@ -1,0 +1,203 @@
+package dev.discovery.etcd;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.discovery.core.Backoff;
+import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.WatchDispatcher;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watch subscription of a service: reads the service's prefix, remembers the revision,
+ * and watches from the next revision, so that no change between the read and the watch is
+ * lost. When etcd ends the watch (compaction, no leader, all members down, halted) it reads
+ * and watches again, with back-off, and delivers the list as of the new revision; until
+ * then the listener keeps the last list. jetcd callbacks only hand work to the scheduler,
+ * whose single thread owns this watch's state; lists reach the listener through a
+ * {@link WatchDispatcher}.
+ */
+final class ServiceWatch implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServiceWatch.class);
+
+	private final String service;
+
+	private final ByteSequence prefix;
+
+	private final KV kv;
+
+	private final Watch watchClient;
+
+	private final InstanceReader reader;
+
+	private final EtcdRequests requests;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final Backoff backoff;
+
+	private final WatchDispatcher dispatcher;
+
+	private final Map<String, ServiceInstance> instances = new TreeMap<>();
+
+	private volatile List<ServiceInstance> snapshot = List.of();
+
+	private boolean published;
+
+	private long generation;
+
+	private int failures;
+
+	private Watch.@Nullable Watcher watcher;
+
+	private volatile boolean closed;
+
+	ServiceWatch(String service, ByteSequence prefix, KV kv, Watch watchClient, InstanceReader reader,
+			EtcdRequests requests, ScheduledExecutorService scheduler, Executor deliveries, Backoff backoff,
+			Consumer<List<ServiceInstance>> listener) {
+		this.service = service;
+		this.prefix = prefix;
+		this.kv = kv;
+		this.watchClient = watchClient;
+		this.reader = reader;
+		this.requests = requests;
+		this.scheduler = scheduler;
+		this.backoff = backoff;
+		this.dispatcher = new WatchDispatcher(service, deliveries, () -> this.snapshot, listener);
+	}
+
+	void start() {
+		this.scheduler.execute(this::resync);
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.dispatcher.close();
+		this.scheduler.execute(this::stopWatcher);
+	}
+
+	private void resync() {
+		if (this.closed) {
+			return;
+		}
+		long current = ++this.generation;
+		stopWatcher();
+		this.requests.bounded(this.kv.get(this.prefix, GetOption.builder().isPrefix(true).build()))
+			.whenComplete((response, failure) -> this.scheduler.execute(() -> read(current, response, failure)));
+	}
+
+	private void read(long current, @Nullable GetResponse response, @Nullable Throwable failure) {
+		if (this.closed || current != this.generation) {
+			return;
+		}
+		if (response == null) {
+			retry("reading it failed: " + this.requests.reason(failure));
+			return;
+		}
+		this.instances.clear();
+		for (KeyValue keyValue : response.getKvs()) {
+			ServiceInstance instance = this.reader.read(keyValue);
+			if (instance != null) {
+				this.instances.put(keyValue.getKey().toString(StandardCharsets.UTF_8), instance);
+			}
+		}
+		publish();
+		long revision = response.getHeader().getRevision();
+		WatchOption fromNextRevision = WatchOption.builder()
+			.isPrefix(true)
+			.withRevision(revision + 1)
+			.withRequireLeader(true)
+			.build();
+		this.watcher = this.watchClient.watch(this.prefix, fromNextRevision,
+				Watch.listener((changes) -> this.scheduler.execute(() -> apply(current, changes)),
+						(error) -> this.scheduler.execute(() -> ended(current, this.requests.reason(error))),
+						() -> this.scheduler.execute(() -> ended(current, "etcd closed it"))));
+		if (this.failures > 0) {
+			logger.info("Watch of service '{}' resumed at revision {}", this.service, revision);
+		}
+		this.failures = 0;
+	}
+
+	private void apply(long current, WatchResponse changes) {
+		if (this.closed || current != this.generation) {
+			return;
+		}
+		for (WatchEvent event : changes.getEvents()) {
+			String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+			ServiceInstance instance = (event.getEventType() == WatchEvent.EventType.PUT)
+					? this.reader.read(event.getKeyValue()) : null;
+			if (instance != null) {
+				this.instances.put(key, instance);
+			}
+			else {
+				this.instances.remove(key);
+				if (event.getEventType() == WatchEvent.EventType.DELETE) {
+					this.reader.deleted(key);
+				}
+			}
+		}
+		publish();
+	}
+
+	private void ended(long current, String reason) {
+		if (this.closed || current != this.generation) {
+			return;
+		}
+		this.generation++;
+		stopWatcher();
+		retry("the watch ended: " + reason);
+	}
+
+	private void retry(String reason) {
+		long delay = this.backoff.delay(this.failures++).toNanos();
+		if (this.failures == 1) {
+			logger.warn("Watch of service '{}' interrupted ({}); reading it again", this.service, reason);
+		}
+		else {
+			logger.debug("Watch of service '{}' still interrupted ({})", this.service, reason);
+		}
+		long current = this.generation;
+		this.scheduler.schedule(() -> {
+			if (current == this.generation) {
+				resync();
+			}
+		}, delay, TimeUnit.NANOSECONDS);
+	}
+
+	private void publish() {
+		List<ServiceInstance> next = List.copyOf(this.instances.values());
+		if (!this.published || !next.equals(this.snapshot)) {
+			this.published = true;
+			this.snapshot = next;
+			this.dispatcher.signal();
+		}
+	}
+
+	private void stopWatcher() {
+		Watch.Watcher current = this.watcher;
+		this.watcher = null;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+}
