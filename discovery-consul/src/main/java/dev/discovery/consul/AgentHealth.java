@@ -1,0 +1,63 @@
+package dev.discovery.consul;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the backend last learnt about its agent, written by every call and read by
+ * {@code health()} without touching the network. A refusal (an error status from the
+ * agent) stays recorded until the same operation succeeds, so that a denied registration
+ * cannot be hidden by later successful reads. Thread-safe.
+ */
+final class AgentHealth {
+
+	private volatile @Nullable String unreachable = "no answer from the Consul agent yet";
+
+	private volatile @Nullable String leader;
+
+	private volatile @Nullable Boolean leaderKnown;
+
+	private final Map<String, String> refusals = new ConcurrentHashMap<>();
+
+	void succeeded(String operation) {
+		this.unreachable = null;
+		this.refusals.remove(operation);
+	}
+
+	void refused(String operation, String message) {
+		this.unreachable = null;
+		this.refusals.put(operation, message);
+	}
+
+	void unreachable(String message) {
+		this.unreachable = message;
+	}
+
+	void leader(@Nullable String leader) {
+		this.leader = leader;
+		this.leaderKnown = leader != null;
+	}
+
+	/** Why the agent is unreachable, or null when its last answer came back. */
+	@Nullable String unreachableReason() {
+		return this.unreachable;
+	}
+
+	/** The leader's address the agent last reported, or null when it knew none. */
+	@Nullable String leader() {
+		return this.leader;
+	}
+
+	/** Whether the agent knew a leader when last asked, or null before the first answer. */
+	@Nullable Boolean leaderKnown() {
+		return this.leaderKnown;
+	}
+
+	List<String> refusals() {
+		return List.copyOf(this.refusals.values());
+	}
+
+}

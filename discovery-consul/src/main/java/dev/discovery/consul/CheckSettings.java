@@ -1,0 +1,47 @@
+package dev.discovery.consul;
+
+import java.time.Duration;
+
+import dev.discovery.consul.ConsulBackend.CheckType;
+import dev.discovery.core.ServiceInstance;
+
+/**
+ * How the backend asks Consul to check its instances. Immutable.
+ *
+ * @param type TTL (the backend passes the check) or HTTP (Consul calls the instance)
+ * @param ttl the TTL of a TTL check
+ * @param path the path of an HTTP check, appended to the instance's base URI
+ * @param interval how often Consul runs an HTTP check
+ * @param deregisterCriticalAfter how long a check may stay critical before Consul removes
+ * the instance
+ */
+record CheckSettings(CheckType type, Duration ttl, String path, Duration interval, Duration deregisterCriticalAfter) {
+
+	/**
+	 * How often the backend passes a TTL check, or makes sure the agent still knows an
+	 * instance with an HTTP check.
+	 */
+	Duration heartbeatPeriod() {
+		return (this.type == CheckType.TTL) ? this.ttl.dividedBy(3) : this.interval;
+	}
+
+	static String checkId(String instanceId) {
+		return "service:" + instanceId;
+	}
+
+	ConsulJson.CheckDefinition definition(ServiceInstance instance) {
+		String checkId = checkId(instance.id());
+		String deregister = goDuration(this.deregisterCriticalAfter);
+		if (this.type == CheckType.TTL) {
+			return new ConsulJson.CheckDefinition(checkId, "discovery TTL", goDuration(this.ttl), null, null,
+					StatusMapping.initialTtlCheckStatus(instance.status()), deregister);
+		}
+		return new ConsulJson.CheckDefinition(checkId, "discovery HTTP", null, instance.uri() + this.path,
+				goDuration(this.interval), null, deregister);
+	}
+
+	private static String goDuration(Duration duration) {
+		return duration.toMillis() + "ms";
+	}
+
+}

@@ -1,0 +1,197 @@
+package dev.discovery.consul;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+import com.ecwid.consul.ConsulException;
+import com.ecwid.consul.transport.HttpResponse;
+import com.ecwid.consul.v1.ConsulClient;
+import com.ecwid.consul.v1.ConsulRawClient;
+import com.ecwid.consul.v1.OperationException;
+import com.ecwid.consul.v1.QueryParams;
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+import com.google.gson.reflect.TypeToken;
+import dev.discovery.consul.StatusMapping.TtlUpdate;
+import dev.discovery.core.ServiceInstance;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The calls this backend makes to one Consul agent, over one HTTP client. consul-api's
+ * typed client does every call whose model is complete; registration and health reads go
+ * through consul-api's raw client with {@link ConsulJson}, because its models lack
+ * {@code Weights} and the initial check status. Every failure becomes a
+ * {@link ConsulCallException} that names the agent, the operation and the reason, never
+ * the token, and is recorded in {@link AgentHealth}. Thread-safe.
+ */
+final class ConsulAgent implements AutoCloseable {
+
+	/** The name of the setting a refused call points the user at. */
+	static final String TOKEN_PROPERTY = "discovery.consul.token";
+
+	private static final Gson gson = new Gson();
+
+	private static final Type HEALTH_ENTRIES = new TypeToken<List<ConsulJson.HealthEntry>>() {
+	}.getType();
+
+	private final CloseableHttpClient httpClient;
+
+	private final ConsulRawClient rawClient;
+
+	private final ConsulClient client;
+
+	private final String address;
+
+	private final @Nullable String token;
+
+	private final AgentHealth health;
+
+	ConsulAgent(CloseableHttpClient httpClient, ConsulRawClient rawClient, String address, @Nullable String token,
+			AgentHealth health) {
+		this.httpClient = httpClient;
+		this.rawClient = rawClient;
+		this.client = new ConsulClient(rawClient);
+		this.address = address;
+		this.token = token;
+		this.health = health;
+	}
+
+	void register(ConsulJson.ServiceRegistration registration) {
+		String operation = "register instance '" + registration.id() + "' of service '" + registration.name() + "'";
+		call(operation,
+				() -> ok(this.rawClient.makePutRequest("/v1/agent/service/register", gson.toJson(registration))));
+	}
+
+	void deregister(String serviceId) {
+		call("deregister instance '" + serviceId + "'", () -> this.client.agentServiceDeregister(serviceId));
+	}
+
+	void updateTtl(String checkId, TtlUpdate update) {
+		String operation = "update TTL check '" + checkId + "'";
+		call(operation, () -> switch (update) {
+			case PASS -> this.client.agentCheckPass(checkId);
+			case WARN -> this.client.agentCheckWarn(checkId);
+			case FAIL -> this.client.agentCheckFail(checkId);
+		});
+	}
+
+	void maintenance(String serviceId, boolean enable, String reason) {
+		call("set maintenance mode of instance '" + serviceId + "'",
+				() -> this.client.agentServiceSetMaintenance(serviceId, enable, reason));
+	}
+
+	boolean knowsService(String serviceId) {
+		return call("list the agent's services", () -> this.client.getAgentServices().getValue().containsKey(serviceId));
+	}
+
+	/**
+	 * Reads the instances of a service in every status; with a positive index, a blocking
+	 * query that returns when the service changes after that index or the wait ends.
+	 */
+	HealthSnapshot health(String service, long index, long waitSeconds) {
+		return call("read the health of service '" + service + "'", () -> {
+			HttpResponse response = ok(this.rawClient.makeGetRequest("/v1/health/service/" + service,
+					new QueryParams(waitSeconds, index)));
+			List<ConsulJson.HealthEntry> entries = gson.fromJson(response.getContent(), HEALTH_ENTRIES);
+			long nextIndex = (response.getConsulIndex() != null) ? response.getConsulIndex() : 0;
+			return new HealthSnapshot(nextIndex, InstanceMapping.instances((entries != null) ? entries : List.of()));
+		});
+	}
+
+	Set<String> services() {
+		return call("read the catalog's services", () -> {
+			Set<String> names = new TreeSet<>();
+			this.client.getCatalogServices(QueryParams.DEFAULT)
+				.getValue()
+				.keySet()
+				.forEach((name) -> names.add(name.toLowerCase(Locale.ROOT)));
+			return Set.copyOf(names);
+		});
+	}
+
+	/** The address of the cluster's leader, or null when the agent knows none. */
+	@Nullable String leader() {
+		String leader = call("read the leader", () -> this.client.getStatusLeader().getValue());
+		return (leader == null || leader.isEmpty()) ? null : leader;
+	}
+
+	/** Closes the HTTP client, which also aborts a blocking query in flight. */
+	@Override
+	public void close() {
+		try {
+			this.httpClient.close();
+		}
+		catch (IOException ex) {
+			// the connections are released either way
+		}
+	}
+
+	private <T> T call(String operation, Supplier<T> call) {
+		try {
+			T result = call.get();
+			this.health.succeeded(operation);
+			return result;
+		}
+		catch (OperationException ex) {
+			String content = redact(String.valueOf(ex.getStatusContent()).trim());
+			boolean forgot = ex.getStatusCode() == 404 || content.contains("Unknown check")
+					|| content.contains("does not have associated TTL") || content.contains("Unknown service");
+			StringBuilder message = new StringBuilder("Consul agent at ").append(this.address)
+				.append(" refused to ")
+				.append(operation)
+				.append(" (HTTP ")
+				.append(ex.getStatusCode())
+				.append(": ")
+				.append(content)
+				.append(')');
+			if (ex.getStatusCode() == 401 || ex.getStatusCode() == 403) {
+				message.append(". Set ")
+					.append(TOKEN_PROPERTY)
+					.append(" to an ACL token that allows it (")
+					.append((this.token != null) ? "the configured token does not" : "no token is configured")
+					.append(')');
+			}
+			this.health.refused(operation, message.toString());
+			throw new ConsulCallException(message.toString(), ex.getStatusCode(), forgot, ex);
+		}
+		catch (JsonParseException ex) {
+			String message = "Consul agent at " + this.address + " gave an unreadable answer to " + operation + ": "
+					+ ex.getMessage();
+			this.health.refused(operation, message);
+			throw new ConsulCallException(message, 200, false, ex);
+		}
+		catch (ConsulException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			String message = "Consul agent at " + this.address + " is unreachable, could not " + operation + ": "
+					+ redact(String.valueOf(cause));
+			this.health.unreachable(message);
+			throw new ConsulCallException(message, 0, false, ex);
+		}
+	}
+
+	private static HttpResponse ok(HttpResponse response) {
+		if (response.getStatusCode() != 200) {
+			throw new OperationException(response);
+		}
+		return response;
+	}
+
+	private String redact(String text) {
+		return (this.token != null && !this.token.isEmpty()) ? text.replace(this.token, "******") : text;
+	}
+
+	/**
+	 * One answer of the health endpoint.
+	 * @param index the index to pass to the next blocking query
+	 * @param instances the instances, in every status
+	 */
+	record HealthSnapshot(long index, List<ServiceInstance> instances) {
+	}
+
+}

@@ -1,0 +1,488 @@
+package dev.discovery.consul;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
+
+import dev.discovery.core.BackendHealth;
+import dev.discovery.core.Backoff;
+import dev.discovery.core.DiscoveryBackend;
+import dev.discovery.core.DiscoveryException;
+import dev.discovery.core.Registration;
+import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.Validation;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link DiscoveryBackend} on a Consul agent. Thread-safe.
+ * <p>
+ * Registration goes through the agent ({@code /v1/agent/service/register}) with tags,
+ * metadata, the weight as {@code Weights.Passing}, and a check: by default a TTL check the
+ * backend passes every TTL / 3, or an HTTP check Consul runs against the instance.
+ * {@code DeregisterCriticalServiceAfter} is always set, so that an instance whose process
+ * died leaves Consul by itself. When the agent forgets an instance (it restarted, or
+ * reaped it) the backend registers it again, with back-off. Statuses map to checks as
+ * {@link StatusMapping} describes; OUT_OF_SERVICE is maintenance mode.
+ * <p>
+ * Discovery reads {@code /v1/health/service/{name}} and returns instances in every status.
+ * Each {@link #watch watch} holds one thread and one connection to the agent for its
+ * blocking queries. The ACL token is sent on every call and never appears in messages,
+ * logs, {@link #toString()} or health.
+ */
+public final class ConsulBackend implements DiscoveryBackend {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsulBackend.class);
+
+	private static final String NAME = "consul";
+
+	private static final Duration MAX_PROBE_PERIOD = Duration.ofSeconds(10);
+
+	private final ConsulHttp http;
+
+	private final ConsulAgent agent;
+
+	private final AgentHealth agentHealth;
+
+	private final CheckSettings check;
+
+	private final Duration watchWait;
+
+	private final Backoff restoreBackoff;
+
+	private final Map<String, ConsulRegistration> registrations = new ConcurrentHashMap<>();
+
+	private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
+
+	private final ScheduledExecutorService scheduler;
+
+	private final ExecutorService deliveries;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private ConsulBackend(Builder builder, @Nullable SSLContext sslContext) {
+		this.agentHealth = new AgentHealth();
+		this.http = new ConsulHttp(builder.scheme, builder.host, builder.port, builder.token, sslContext,
+				builder.requestTimeout, this.agentHealth);
+		this.agent = this.http.openShared();
+		this.check = new CheckSettings(builder.checkType, builder.ttl, builder.checkPath, builder.checkInterval,
+				builder.deregisterCriticalAfter);
+		this.watchWait = builder.watchWait;
+		this.restoreBackoff = new Backoff(Duration.ofMillis(200), builder.ttl);
+		this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads("discovery-consul-heartbeat"));
+		this.deliveries = Executors.newCachedThreadPool(daemonThreads("discovery-consul-delivery"));
+		Duration probePeriod = min(this.check.heartbeatPeriod(), MAX_PROBE_PERIOD);
+		this.scheduler.scheduleWithFixedDelay(this::probeLeader, 0, probePeriod.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Starts a builder with the defaults: agent {@code http://127.0.0.1:8500}, no token, a
+	 * 10 s TTL check, deregistration after 1 minute critical.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Registers the instance with the agent and keeps it registered until the handle is
+	 * closed. Registering an id this backend already holds replaces that registration.
+	 * @throws DiscoveryException if the agent refused (an ACL denial names the token
+	 * setting) or could not be reached; nothing is left registered then
+	 * @throws IllegalArgumentException if the metadata plus the backend's own {@code Meta}
+	 * keys exceed Consul's 64
+	 */
+	@Override
+	public Registration register(ServiceInstance instance) {
+		ensureOpen();
+		ConsulRegistration registration = new ConsulRegistration(instance, this.agent, this.check, this.scheduler,
+				this.restoreBackoff, (closing) -> this.registrations.remove(closing.instance().id(), closing));
+		registration.start();
+		ConsulRegistration earlier = this.registrations.put(instance.id(), registration);
+		if (earlier != null) {
+			earlier.supersede();
+		}
+		return registration;
+	}
+
+	@Override
+	public List<ServiceInstance> instances(String service) {
+		String name = Validation.serviceName(service);
+		ensureOpen();
+		return this.agent.health(name, 0, 0).instances();
+	}
+
+	@Override
+	public Set<String> services() {
+		ensureOpen();
+		return this.agent.services();
+	}
+
+	/**
+	 * Watches a service with blocking queries of up to the configured wait. Costs one thread
+	 * and one agent connection until the subscription is closed.
+	 */
+	@Override
+	public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
+		String name = Validation.serviceName(service);
+		ensureOpen();
+		ServiceWatch watch = new ServiceWatch(name, this.http.openForWatch(this.watchWait), this.watchWait,
+				this.deliveries, listener);
+		this.watches.add(watch);
+		watch.start();
+		return () -> {
+			this.watches.remove(watch);
+			watch.close();
+		};
+	}
+
+	/**
+	 * Reports whether the agent answered the last call, the leader it knows, and every
+	 * registration's state. A refusal by the agent (such as an ACL denial) or a failing
+	 * registration makes {@code error} non-null while the agent is reachable.
+	 */
+	@Override
+	public BackendHealth health() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("agent", this.http.address());
+		details.put("leader", describeLeader());
+		Map<String, String> states = new TreeMap<>();
+		List<String> problems = new ArrayList<>(this.agentHealth.refusals());
+		for (ConsulRegistration registration : this.registrations.values()) {
+			ServiceInstance instance = registration.instance();
+			states.put(instance.service() + "/" + instance.id(), registration.state().name());
+			if (registration.lastError() != null) {
+				problems.add(registration.lastError());
+			}
+		}
+		details.put("registrations", states);
+		details.put("watches", this.watches.size());
+		String unreachable = this.agentHealth.unreachableReason();
+		if (unreachable != null) {
+			return BackendHealth.unreachable(NAME, unreachable, details);
+		}
+		if (Boolean.FALSE.equals(this.agentHealth.leaderKnown())) {
+			problems.add("Consul agent at " + this.http.address() + " knows no cluster leader");
+		}
+		return problems.isEmpty() ? BackendHealth.reachable(NAME, details)
+				: new BackendHealth(NAME, true, String.join("; ", problems), details);
+	}
+
+	/**
+	 * Closes every watch, deregisters every registration, and ends the backend's threads.
+	 * Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.watches.forEach(ServiceWatch::close);
+		this.watches.clear();
+		List.copyOf(this.registrations.values()).forEach(ConsulRegistration::close);
+		this.scheduler.shutdownNow();
+		this.deliveries.shutdown();
+		this.agent.close();
+	}
+
+	/**
+	 * Stops every heartbeat at once without deregistering, as a killed process would; for
+	 * tests of expiry.
+	 */
+	void crash() {
+		this.scheduler.shutdownNow();
+	}
+
+	@Override
+	public String toString() {
+		return "ConsulBackend[agent=" + this.http.address() + ", check=" + this.check.type() + "]";
+	}
+
+	private void probeLeader() {
+		try {
+			this.agentHealth.leader(this.agent.leader());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the leader from the Consul agent: {}", ex.getMessage());
+		}
+	}
+
+	private String describeLeader() {
+		Boolean known = this.agentHealth.leaderKnown();
+		if (known == null) {
+			return "not read yet";
+		}
+		return known ? Objects.requireNonNull(this.agentHealth.leader()) : "none";
+	}
+
+	private void ensureOpen() {
+		if (this.closed.get()) {
+			throw new IllegalStateException("The Consul backend is closed");
+		}
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** The kind of check Consul runs on each registered instance. */
+	public enum CheckType {
+
+		/** The backend passes a TTL check every TTL / 3 while the registration is open. */
+		TTL,
+
+		/** Consul calls {@code instance.uri() + checkPath} every check interval. */
+		HTTP
+
+	}
+
+	/**
+	 * Collects the settings of a {@link ConsulBackend}; {@link #build()} checks them all.
+	 * Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private static final Duration MIN_TTL = Duration.ofSeconds(1);
+
+		private static final Duration MIN_CHECK_INTERVAL = Duration.ofSeconds(1);
+
+		private static final Duration MIN_DEREGISTER_AFTER = Duration.ofMinutes(1);
+
+		private static final Duration MAX_WATCH_WAIT = Duration.ofMinutes(5);
+
+		private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(10);
+
+		private String host = "127.0.0.1";
+
+		private int port = 8500;
+
+		private String scheme = "http";
+
+		private @Nullable String token;
+
+		private Duration ttl = Duration.ofSeconds(10);
+
+		private CheckType checkType = CheckType.TTL;
+
+		private String checkPath = "/actuator/health";
+
+		private Duration checkInterval = Duration.ofSeconds(10);
+
+		private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
+
+		private @Nullable Path caFile;
+
+		private Duration requestTimeout = Duration.ofSeconds(5);
+
+		private Duration watchWait = Duration.ofMinutes(5);
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the agent's host.
+		 * @param host a host name or IP address; default {@code 127.0.0.1}
+		 * @return this builder
+		 */
+		public Builder host(String host) {
+			this.host = host;
+			return this;
+		}
+
+		/**
+		 * Sets the agent's HTTP(S) port.
+		 * @param port 1-65535; default 8500
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * Sets how to speak to the agent.
+		 * @param scheme {@code http} (default) or {@code https}
+		 * @return this builder
+		 */
+		public Builder scheme(String scheme) {
+			this.scheme = scheme;
+			return this;
+		}
+
+		/**
+		 * Sets the ACL token sent on every call, as the {@code X-Consul-Token} header. It never
+		 * appears in messages, logs or health.
+		 * @param token the token, or {@code null} (or blank) for none
+		 * @return this builder
+		 */
+		public Builder token(@Nullable String token) {
+			this.token = (token == null || token.isBlank()) ? null : token;
+			return this;
+		}
+
+		/**
+		 * Sets the TTL of the TTL check; the backend passes it every TTL / 3.
+		 * @param ttl at least 1 s; default 10 s
+		 * @return this builder
+		 */
+		public Builder ttl(Duration ttl) {
+			this.ttl = ttl;
+			return this;
+		}
+
+		/**
+		 * Sets the kind of check.
+		 * @param type {@link CheckType#TTL} (default) or {@link CheckType#HTTP}
+		 * @return this builder
+		 */
+		public Builder checkType(CheckType type) {
+			this.checkType = type;
+			return this;
+		}
+
+		/**
+		 * Sets the path of the HTTP check, appended to the instance's base URI.
+		 * @param path starting with {@code /}; default {@code /actuator/health}
+		 * @return this builder
+		 */
+		public Builder checkPath(String path) {
+			this.checkPath = path;
+			return this;
+		}
+
+		/**
+		 * Sets how often Consul runs the HTTP check.
+		 * @param interval at least 1 s; default 10 s
+		 * @return this builder
+		 */
+		public Builder checkInterval(Duration interval) {
+			this.checkInterval = interval;
+			return this;
+		}
+
+		/**
+		 * Sets how long a check may stay critical before Consul removes the instance; always
+		 * sent as {@code DeregisterCriticalServiceAfter}.
+		 * @param after at least 1 minute, Consul's minimum; default 1 minute
+		 * @return this builder
+		 */
+		public Builder deregisterCriticalAfter(Duration after) {
+			this.deregisterCriticalAfter = after;
+			return this;
+		}
+
+		/**
+		 * Sets the PEM file of the certificate authorities trusted for https; without one
+		 * the JVM's default trust store is used.
+		 * @param caFile the file, or {@code null}
+		 * @return this builder
+		 */
+		public Builder caFile(@Nullable Path caFile) {
+			this.caFile = caFile;
+			return this;
+		}
+
+		/**
+		 * Sets the limit on connecting and on waiting for an answer to an ordinary call;
+		 * blocking queries may take the watch wait on top.
+		 * @param timeout positive, at most 10 minutes; default 5 s
+		 * @return this builder
+		 */
+		public Builder requestTimeout(Duration timeout) {
+			this.requestTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets how long a blocking query of a watch waits for a change.
+		 * @param wait 1 s to 5 minutes; default 5 minutes
+		 * @return this builder
+		 */
+		public Builder watchWait(Duration wait) {
+			this.watchWait = wait;
+			return this;
+		}
+
+		/**
+		 * Checks every setting, then creates the backend. Does not contact the agent.
+		 * @return the backend
+		 * @throws IllegalArgumentException naming the first invalid setting, its value and
+		 * the rule
+		 */
+		public ConsulBackend build() {
+			Validation.host(this.host);
+			Validation.port("port", this.port);
+			if (!"http".equals(this.scheme) && !"https".equals(this.scheme)) {
+				throw Validation.invalid("scheme", this.scheme, "must be http or https");
+			}
+			if (this.token != null && !isHeaderSafe(this.token)) {
+				throw Validation.invalid("token", "******", "must be printable ASCII without spaces");
+			}
+			atLeast("ttl", this.ttl, MIN_TTL);
+			Objects.requireNonNull(this.checkType, "checkType must not be null");
+			if (this.checkPath == null || !this.checkPath.startsWith("/")) {
+				throw Validation.invalid("checkPath", this.checkPath, "must start with '/'");
+			}
+			atLeast("checkInterval", this.checkInterval, MIN_CHECK_INTERVAL);
+			atLeast("deregisterCriticalAfter", this.deregisterCriticalAfter, MIN_DEREGISTER_AFTER);
+			Validation.positive("requestTimeout", this.requestTimeout);
+			atMost("requestTimeout", this.requestTimeout, MAX_REQUEST_TIMEOUT);
+			atLeast("watchWait", this.watchWait, Duration.ofSeconds(1));
+			atMost("watchWait", this.watchWait, MAX_WATCH_WAIT);
+			SSLContext sslContext = null;
+			if (this.caFile != null) {
+				if (!"https".equals(this.scheme)) {
+					throw Validation.invalid("caFile", this.caFile.toString(), "needs scheme https");
+				}
+				sslContext = PemTrust.sslContext(this.caFile);
+			}
+			return new ConsulBackend(this, sslContext);
+		}
+
+		private static void atLeast(String field, @Nullable Duration value, Duration min) {
+			Validation.positive(field, value);
+			if (value.compareTo(min) < 0) {
+				throw Validation.invalid(field, value.toString(), "must be at least " + min);
+			}
+		}
+
+		private static void atMost(String field, Duration value, Duration max) {
+			if (value.compareTo(max) > 0) {
+				throw Validation.invalid(field, value.toString(), "must be at most " + max);
+			}
+		}
+
+		private static boolean isHeaderSafe(String token) {
+			return token.chars().allMatch((c) -> c > 0x20 && c < 0x7f);
+		}
+
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.discovery.consul;
+
+import java.time.Duration;
+import java.util.List;
+
+import javax.net.ssl.SSLContext;
+
+import com.ecwid.consul.v1.ConsulRawClient;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.config.Registry;
+import org.apache.http.config.RegistryBuilder;
+import org.apache.http.conn.HttpClientConnectionManager;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.socket.PlainConnectionSocketFactory;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.impl.conn.BasicHttpClientConnectionManager;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+import org.apache.http.message.BasicHeader;
+import org.apache.http.ssl.SSLContexts;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens {@link ConsulAgent}s on Apache HttpClient configured once for this backend: the
+ * ACL token as a default {@code X-Consul-Token} header, so that no call can go without it
+ * and it never appears in a URL; connect, pool and read timeouts on every request; and for
+ * https a context that trusts the configured CA file, or the JVM's trust store without one.
+ */
+final class ConsulHttp {
+
+	private static final int MAX_SHARED_CONNECTIONS = 64;
+
+	private final String scheme;
+
+	private final String host;
+
+	private final int port;
+
+	private final @Nullable String token;
+
+	private final @Nullable SSLContext sslContext;
+
+	private final Duration requestTimeout;
+
+	private final AgentHealth health;
+
+	ConsulHttp(String scheme, String host, int port, @Nullable String token, @Nullable SSLContext sslContext,
+			Duration requestTimeout, AgentHealth health) {
+		this.scheme = scheme;
+		this.host = host;
+		this.port = port;
+		this.token = token;
+		this.sslContext = sslContext;
+		this.requestTimeout = requestTimeout;
+		this.health = health;
+	}
+
+	/** The agent's base URL, for messages and health. */
+	String address() {
+		return this.scheme + "://" + bracketed() + ":" + this.port;
+	}
+
+	/** Opens the agent client for ordinary calls, pooled, each call bounded by the request timeout. */
+	ConsulAgent openShared() {
+		PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(socketFactories());
+		pool.setMaxTotal(MAX_SHARED_CONNECTIONS);
+		pool.setDefaultMaxPerRoute(MAX_SHARED_CONNECTIONS);
+		return open(pool, this.requestTimeout);
+	}
+
+	/**
+	 * Opens an agent client with one connection of its own for the blocking queries of one
+	 * watch; its read timeout allows for the wait plus the up to wait / 16 Consul adds.
+	 */
+	ConsulAgent openForWatch(Duration wait) {
+		Duration readTimeout = this.requestTimeout.plus(wait).plus(wait.dividedBy(16));
+		return open(new BasicHttpClientConnectionManager(socketFactories()), readTimeout);
+	}
+
+	private ConsulAgent open(HttpClientConnectionManager connections, Duration readTimeout) {
+		int timeout = Math.toIntExact(this.requestTimeout.toMillis());
+		RequestConfig config = RequestConfig.custom()
+			.setConnectTimeout(timeout)
+			.setConnectionRequestTimeout(timeout)
+			.setSocketTimeout(Math.toIntExact(readTimeout.toMillis()))
+			.build();
+		CloseableHttpClient httpClient = HttpClients.custom()
+			.setConnectionManager(connections)
+			.setDefaultRequestConfig(config)
+			.setDefaultHeaders((this.token != null) ? List.of(new BasicHeader("X-Consul-Token", this.token)) : List.of())
+			.disableAutomaticRetries()
+			.disableCookieManagement()
+			.build();
+		ConsulRawClient rawClient = new ConsulRawClient(httpClient, this.scheme + "://" + bracketed(), this.port, "");
+		return new ConsulAgent(httpClient, rawClient, address(), this.token, this.health);
+	}
+
+	private Registry<ConnectionSocketFactory> socketFactories() {
+		RegistryBuilder<ConnectionSocketFactory> factories = RegistryBuilder.create();
+		if ("https".equals(this.scheme)) {
+			SSLContext context = (this.sslContext != null) ? this.sslContext : SSLContexts.createSystemDefault();
+			factories.register("https", new SSLConnectionSocketFactory(context));
+		}
+		else {
+			factories.register("http", PlainConnectionSocketFactory.getSocketFactory());
+		}
+		return factories.build();
+	}
+
+	private String bracketed() {
+		return (this.host.indexOf(':') >= 0) ? "[" + this.host + "]" : this.host;
+	}
+
+}

@@ -1,0 +1,252 @@
+package dev.discovery.consul;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.discovery.core.testserver.FreePorts;
+import dev.discovery.core.testserver.ServerBinary;
+import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Gives a test class a real Consul agent: {@code consul agent -dev} on free 127.0.0.1 ports
+ * (DNS and gRPC off) with a temporary data and config directory, started before the class
+ * and stopped after it. It can restart the agent (a dev agent forgets everything), enable
+ * ACLs with default policy deny, and create ACL tokens. {@link #shared()} uses the agent
+ * named by {@code CONSUL_HTTP_ADDR} when that is set. If no agent can be had, the test
+ * class fails.
+ */
+final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback {
+
+	private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(30);
+
+	private static final Pattern SECRET_ID = Pattern.compile("\"SecretID\"\\s*:\\s*\"([^\"]+)\"");
+
+	private static final Pattern ID = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"");
+
+	private final boolean mayUseExisting;
+
+	private final @Nullable String masterToken;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private String host = "127.0.0.1";
+
+	private int port;
+
+	private int @Nullable [] ports;
+
+	private @Nullable Path directory;
+
+	private @Nullable Process process;
+
+	private ConsulAgentExtension(boolean mayUseExisting, @Nullable String masterToken) {
+		this.mayUseExisting = mayUseExisting;
+		this.masterToken = masterToken;
+	}
+
+	/** An agent for tests that never restart it: {@code CONSUL_HTTP_ADDR} if set, else one of its own. */
+	static ConsulAgentExtension shared() {
+		return new ConsulAgentExtension(true, null);
+	}
+
+	/** An agent of its own, which the tests may restart. */
+	static ConsulAgentExtension own() {
+		return new ConsulAgentExtension(false, null);
+	}
+
+	/** An agent of its own with ACLs enabled and default policy deny. */
+	static ConsulAgentExtension withAcl() {
+		return new ConsulAgentExtension(false, UUID.randomUUID().toString());
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) throws Exception {
+		String existing = System.getenv("CONSUL_HTTP_ADDR");
+		if (this.mayUseExisting && existing != null && !existing.isBlank()) {
+			URI uri = URI.create(existing.contains("://") ? existing : "http://" + existing);
+			this.host = uri.getHost();
+			this.port = uri.getPort();
+			awaitLeader();
+			return;
+		}
+		this.ports = FreePorts.pick(4);
+		this.port = this.ports[0];
+		this.directory = Files.createTempDirectory("discovery-consul-");
+		writeConfig();
+		start();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) throws Exception {
+		stop();
+		if (this.directory != null) {
+			try (var files = Files.walk(this.directory)) {
+				files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+			}
+		}
+	}
+
+	String host() {
+		return this.host;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	/** The ACL master token; only for agents made by {@link #withAcl()}. */
+	String masterToken() {
+		if (this.masterToken == null) {
+			throw new IllegalStateException("This agent has no ACLs");
+		}
+		return this.masterToken;
+	}
+
+	/** A builder of backends on this agent. */
+	ConsulBackend.Builder backend() {
+		return ConsulBackend.builder().host(this.host).port(this.port).requestTimeout(Duration.ofSeconds(2));
+	}
+
+	/** Stops the agent and starts a fresh one on the same ports; returns once it has a leader. */
+	void restart() throws IOException, InterruptedException {
+		if (this.process == null) {
+			throw new IllegalStateException("Only an agent started by the test can be restarted");
+		}
+		stop();
+		start();
+	}
+
+	/**
+	 * Creates an ACL policy with the given rules and a token that carries it.
+	 * @return the token's secret
+	 */
+	String createToken(String rules) throws IOException, InterruptedException {
+		String policyName = "p-" + UUID.randomUUID();
+		String policy = put("/v1/acl/policy", "{\"Name\":\"" + policyName + "\",\"Rules\":" + quote(rules) + "}");
+		String token = put("/v1/acl/token", "{\"Policies\":[{\"ID\":\"" + group(ID, policy) + "\"}]}");
+		return group(SECRET_ID, token);
+	}
+
+	/** Sends a request to the agent with the master token (if any) and returns the body. */
+	String call(String method, String path, String body) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + this.host + ":" + this.port + path))
+			.timeout(Duration.ofSeconds(5))
+			.method(method, HttpRequest.BodyPublishers.ofString(body));
+		if (this.masterToken != null) {
+			request.header("X-Consul-Token", this.masterToken);
+		}
+		HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(method + " " + path + " gave " + response.statusCode() + ": " + response.body());
+		}
+		return response.body();
+	}
+
+	private String put(String path, String body) throws IOException, InterruptedException {
+		return call("PUT", path, body);
+	}
+
+	private void writeConfig() throws IOException {
+		StringBuilder config = new StringBuilder();
+		if (this.masterToken != null) {
+			config.append("acl {\n  enabled = true\n  default_policy = \"deny\"\n  tokens {\n    master = \"")
+				.append(this.masterToken)
+				.append("\"\n    agent = \"")
+				.append(this.masterToken)
+				.append("\"\n  }\n}\n");
+		}
+		Files.writeString(configFile(), config.toString());
+	}
+
+	private void start() throws IOException {
+		Path binary = ServerBinary.CONSUL.resolve();
+		int[] ports = requireStarted(this.ports);
+		List<String> command = new ArrayList<>(List.of(binary.toString(), "agent", "-dev", "-bind", "127.0.0.1",
+				"-client", "127.0.0.1", "-http-port", String.valueOf(ports[0]), "-serf-lan-port",
+				String.valueOf(ports[1]), "-serf-wan-port", String.valueOf(ports[2]), "-server-port",
+				String.valueOf(ports[3]), "-dns-port", "-1", "-grpc-port", "-1", "-log-level", "warn", "-data-dir",
+				requireStarted(this.directory).resolve("data").toString(), "-config-file", configFile().toString()));
+		this.process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+			.start();
+		try {
+			awaitLeader();
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("Consul agent did not get ready within " + STARTUP_DEADLINE + "; its log:\n"
+					+ Files.readString(logFile(), StandardCharsets.UTF_8), ex);
+		}
+	}
+
+	private void stop() throws InterruptedException {
+		Process running = this.process;
+		if (running == null) {
+			return;
+		}
+		running.destroy();
+		if (!running.waitFor(10, TimeUnit.SECONDS)) {
+			running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		this.process = null;
+	}
+
+	private void awaitLeader() {
+		URI leader = URI.create("http://" + this.host + ":" + this.port + "/v1/status/leader");
+		Awaitility.await()
+			.atMost(STARTUP_DEADLINE)
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.until(() -> this.http
+				.send(HttpRequest.newBuilder(leader).timeout(Duration.ofSeconds(2)).build(),
+						HttpResponse.BodyHandlers.ofString())
+				.body()
+				.trim()
+				.matches("\"[^\"]+\""));
+	}
+
+	private Path configFile() {
+		return requireStarted(this.directory).resolve("config.hcl");
+	}
+
+	private Path logFile() {
+		return requireStarted(this.directory).resolve("agent.log");
+	}
+
+	private static <T> T requireStarted(@Nullable T value) {
+		if (value == null) {
+			throw new IllegalStateException("The agent was not started by this extension");
+		}
+		return value;
+	}
+
+	private static String group(Pattern pattern, String body) {
+		Matcher matcher = pattern.matcher(body);
+		if (!matcher.find()) {
+			throw new UncheckedIOException(new IOException("No " + pattern + " in " + body));
+		}
+		return matcher.group(1);
+	}
+
+	private static String quote(String text) {
+		return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+	}
+
+}
