@@ -1,0 +1,223 @@
+package dev.discovery.consul;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.InstanceStatus;
+import dev.discovery.core.Registration;
+import dev.discovery.core.ServiceInstance;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Consul-specific behaviour against a real agent: what is written, how statuses and
+ * maintenance mode read back, how fast a change travels through a blocking query, and
+ * what a watch costs.
+ */
+class ConsulBackendIT {
+
+	@RegisterExtension
+	static final ConsulAgentExtension consul = ConsulAgentExtension.shared();
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	private final String prefix = "i" + UUID.randomUUID().toString().substring(0, 8) + "-";
+
+	@AfterEach
+	void close() throws Exception {
+		for (int i = this.closeables.size() - 1; i >= 0; i--) {
+			this.closeables.get(i).close();
+		}
+	}
+
+	@Test
+	void changeReachesAnotherClientThroughTheBlockingQueryWellBeforeTheWait() {
+		ConsulBackend owner = backend(ConsulBackend.builder().ttl(Duration.ofSeconds(3)));
+		ConsulBackend observer = backend(ConsulBackend.builder().watchWait(Duration.ofMinutes(5)));
+		DiscoveryClient client = track(new DiscoveryClient(observer));
+		String service = this.prefix + "fast";
+		assertThat(client.getInstances(service)).isEmpty();
+		owner.register(instance(service, 7001));
+		eventually().until(() -> client.getInstances(service).size() == 1);
+
+		long start = System.nanoTime();
+		owner.register(instance(service, 7002));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(2))
+			.pollInterval(Duration.ofMillis(5))
+			.until(() -> client.getInstances(service).size() == 2);
+		Duration propagation = Duration.ofNanos(System.nanoTime() - start);
+
+		System.out.println("Consul change propagation to another client's DiscoveryClient: " + propagation.toMillis() + " ms");
+		assertThat(propagation).isLessThan(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void maintenanceModeHidesTheInstanceAndBringsItBack() throws Exception {
+		ConsulBackend owner = backend(ConsulBackend.builder().ttl(Duration.ofSeconds(3)));
+		DiscoveryClient client = track(new DiscoveryClient(backend(ConsulBackend.builder())));
+		String service = this.prefix + "drain";
+		ServiceInstance instance = instance(service, 7101);
+		Registration registration = owner.register(instance);
+		eventually().until(() -> client.getInstances(service).equals(List.of(instance)));
+
+		registration.setStatus(InstanceStatus.OUT_OF_SERVICE);
+		eventually().until(() -> client.getInstances(service).isEmpty());
+		assertThat(client.getAllInstances(service)).extracting(ServiceInstance::status)
+			.containsExactly(InstanceStatus.OUT_OF_SERVICE);
+		assertThat(consul.call("GET", "/v1/agent/checks", "")).contains("_service_maintenance:" + instance.id());
+
+		registration.setStatus(InstanceStatus.UP);
+		eventually().until(() -> client.getInstances(service).equals(List.of(instance)));
+		assertThat(consul.call("GET", "/v1/agent/checks", "")).doesNotContain("_service_maintenance:" + instance.id());
+
+		consul.call("PUT", "/v1/agent/service/maintenance/" + instance.id() + "?enable=true&reason=operator", "");
+		eventually().until(() -> client.getInstances(service).isEmpty());
+		assertThat(client.getAllInstances(service)).extracting(ServiceInstance::status)
+			.containsExactly(InstanceStatus.OUT_OF_SERVICE);
+		consul.call("PUT", "/v1/agent/service/maintenance/" + instance.id() + "?enable=false", "");
+		eventually().until(() -> client.getInstances(service).equals(List.of(instance)));
+	}
+
+	@Test
+	void ttlCheckStatesReadBackAsStartingAndDown() {
+		ConsulBackend owner = backend(ConsulBackend.builder().ttl(Duration.ofSeconds(3)));
+		ConsulBackend observer = backend(ConsulBackend.builder());
+		String service = this.prefix + "states";
+		Registration registration = owner.register(instance(service, 7201).withStatus(InstanceStatus.STARTING));
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.STARTING)));
+
+		registration.setStatus(InstanceStatus.DOWN);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.DOWN)));
+
+		registration.setStatus(InstanceStatus.UP);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
+	}
+
+	@Test
+	void registrationCarriesTagsMetaWeightsAndZone() throws Exception {
+		ConsulBackend owner = backend(ConsulBackend.builder());
+		ConsulBackend observer = backend(ConsulBackend.builder());
+		String service = this.prefix + "rich";
+		ServiceInstance instance = ServiceInstance.builder(service, "127.0.0.1", 7301)
+			.secure(true)
+			.zone("eu-1")
+			.weight(7)
+			.tag("blue")
+			.metadata("version", "3")
+			.build();
+		owner.register(instance);
+
+		eventually().until(() -> observer.instances(service).equals(List.of(instance)));
+		String agentView = consul.call("GET", "/v1/agent/service/" + instance.id(), "").replace(" ", "");
+		assertThat(agentView).contains("\"Passing\":7")
+			.contains("\"discovery-secure\":\"true\"")
+			.contains("\"discovery-zone\":\"eu-1\"")
+			.contains("\"version\":\"3\"")
+			.contains("\"blue\"");
+	}
+
+	@Test
+	void httpCheckFollowsTheInstanceHealthEndpoint() throws IOException {
+		AtomicInteger answer = new AtomicInteger(200);
+		HttpServer app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		app.createContext("/health", (exchange) -> {
+			exchange.sendResponseHeaders(answer.get(), -1);
+			exchange.close();
+		});
+		app.start();
+		this.closeables.add(() -> app.stop(0));
+		ConsulBackend owner = backend(ConsulBackend.builder()
+			.checkType(ConsulBackend.CheckType.HTTP)
+			.checkPath("/health")
+			.checkInterval(Duration.ofSeconds(1)));
+		ConsulBackend observer = backend(ConsulBackend.builder());
+		String service = this.prefix + "http";
+		Registration registration = owner.register(instance(service, app.getAddress().getPort()));
+
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
+		answer.set(503);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.DOWN)));
+		answer.set(200);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
+		registration.setStatus(InstanceStatus.STARTING);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.STARTING)));
+		registration.setStatus(InstanceStatus.OUT_OF_SERVICE);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.OUT_OF_SERVICE)));
+	}
+
+	@Test
+	void eachWatchHoldsOneThreadUntilClosed() throws Exception {
+		ConsulBackend observer = backend(ConsulBackend.builder());
+		String service = this.prefix + "threads";
+		AtomicReference<List<ServiceInstance>> seen = new AtomicReference<>();
+		AutoCloseable watch = observer.watch(service, seen::set);
+		eventually().until(() -> seen.get() != null);
+		assertThat(watchThreads(service)).isEqualTo(1);
+
+		watch.close();
+
+		eventually().until(() -> watchThreads(service) == 0);
+	}
+
+	@Test
+	void healthNamesAgentLeaderAndRegistrationsWithoutTheToken() {
+		String token = UUID.randomUUID().toString();
+		ConsulBackend backend = backend(ConsulBackend.builder().token(token));
+		String service = this.prefix + "health";
+		backend.register(instance(service, 7401));
+
+		eventually().until(() -> !"not read yet".equals(backend.health().details().get("leader")));
+		assertThat(backend.health().reachable()).isTrue();
+		assertThat(backend.health().details()).containsEntry("agent", "http://" + consul.host() + ":" + consul.port())
+			.containsEntry("registrations", java.util.Map.of(service + "/" + service + "-127.0.0.1-7401", "REGISTERED"));
+		assertThat(backend.health().details().get("leader")).asString().contains("127.0.0.1:");
+		assertThat(backend.health().toString() + backend).doesNotContain(token);
+	}
+
+	private ConsulBackend backend(ConsulBackend.Builder settings) {
+		ConsulBackend backend = settings.host(consul.host()).port(consul.port()).build();
+		this.closeables.add(backend);
+		return backend;
+	}
+
+	private <T extends AutoCloseable> T track(T closeable) {
+		this.closeables.add(closeable);
+		return closeable;
+	}
+
+	private static ServiceInstance instance(String service, int port) {
+		return ServiceInstance.builder(service, "127.0.0.1", port).build();
+	}
+
+	private static List<InstanceStatus> statuses(ConsulBackend backend, String service) {
+		return backend.instances(service).stream().map(ServiceInstance::status).toList();
+	}
+
+	private static long watchThreads(String service) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("discovery-consul-watch-" + service) && thread.isAlive())
+			.count();
+	}
+
+	private static ConditionFactory eventually() {
+		return Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20));
+	}
+
+}
