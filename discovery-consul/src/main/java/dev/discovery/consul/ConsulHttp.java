@@ -14,7 +14,9 @@ import org.apache.http.conn.socket.ConnectionSocketFactory;
 import org.apache.http.conn.socket.PlainConnectionSocketFactory;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClientBuilder;
 import org.apache.http.impl.client.HttpClients;
+import org.apache.http.impl.client.StandardHttpRequestRetryHandler;
 import org.apache.http.impl.conn.BasicHttpClientConnectionManager;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 import org.apache.http.message.BasicHeader;
@@ -24,7 +26,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Opens {@link ConsulAgent}s on Apache HttpClient configured once for this backend: the
  * ACL token as a default {@code X-Consul-Token} header, so that no call can go without it
- * and it never appears in a URL; connect, pool and read timeouts on every request; and for
+ * and it never appears in a URL; connect, pool and read timeouts on every request; one
+ * retry of ordinary calls, because a pooled connection may have been closed by a restarted
+ * agent (every call this backend makes is idempotent), while watches retry on their own;
+ * and for
  * https a context that trusts the configured CA file, or the JVM's trust store without one.
  */
 final class ConsulHttp {
@@ -66,7 +71,7 @@ final class ConsulHttp {
 		PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(socketFactories());
 		pool.setMaxTotal(MAX_SHARED_CONNECTIONS);
 		pool.setDefaultMaxPerRoute(MAX_SHARED_CONNECTIONS);
-		return open(pool, this.requestTimeout);
+		return open(pool, this.requestTimeout, true);
 	}
 
 	/**
@@ -75,23 +80,28 @@ final class ConsulHttp {
 	 */
 	ConsulAgent openForWatch(Duration wait) {
 		Duration readTimeout = this.requestTimeout.plus(wait).plus(wait.dividedBy(16));
-		return open(new BasicHttpClientConnectionManager(socketFactories()), readTimeout);
+		return open(new BasicHttpClientConnectionManager(socketFactories()), readTimeout, false);
 	}
 
-	private ConsulAgent open(HttpClientConnectionManager connections, Duration readTimeout) {
+	private ConsulAgent open(HttpClientConnectionManager connections, Duration readTimeout, boolean retry) {
 		int timeout = Math.toIntExact(this.requestTimeout.toMillis());
 		RequestConfig config = RequestConfig.custom()
 			.setConnectTimeout(timeout)
 			.setConnectionRequestTimeout(timeout)
 			.setSocketTimeout(Math.toIntExact(readTimeout.toMillis()))
 			.build();
-		CloseableHttpClient httpClient = HttpClients.custom()
+		HttpClientBuilder builder = HttpClients.custom()
 			.setConnectionManager(connections)
 			.setDefaultRequestConfig(config)
 			.setDefaultHeaders((this.token != null) ? List.of(new BasicHeader("X-Consul-Token", this.token)) : List.of())
-			.disableAutomaticRetries()
-			.disableCookieManagement()
-			.build();
+			.disableCookieManagement();
+		if (retry) {
+			builder.setRetryHandler(new StandardHttpRequestRetryHandler(1, true));
+		}
+		else {
+			builder.disableAutomaticRetries();
+		}
+		CloseableHttpClient httpClient = builder.build();
 		ConsulRawClient rawClient = new ConsulRawClient(httpClient, this.scheme + "://" + bracketed(), this.port, "");
 		return new ConsulAgent(httpClient, rawClient, address(), this.token, this.health);
 	}

@@ -45,6 +45,8 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 
 	private final @Nullable String masterToken;
 
+	private final boolean tls;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private String host = "127.0.0.1";
@@ -57,24 +59,33 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 
 	private @Nullable Process process;
 
-	private ConsulAgentExtension(boolean mayUseExisting, @Nullable String masterToken) {
+	private ConsulAgentExtension(boolean mayUseExisting, @Nullable String masterToken, boolean tls) {
 		this.mayUseExisting = mayUseExisting;
 		this.masterToken = masterToken;
+		this.tls = tls;
 	}
 
 	/** An agent for tests that never restart it: {@code CONSUL_HTTP_ADDR} if set, else one of its own. */
 	static ConsulAgentExtension shared() {
-		return new ConsulAgentExtension(true, null);
+		return new ConsulAgentExtension(true, null, false);
 	}
 
 	/** An agent of its own, which the tests may restart. */
 	static ConsulAgentExtension own() {
-		return new ConsulAgentExtension(false, null);
+		return new ConsulAgentExtension(false, null, false);
 	}
 
 	/** An agent of its own with ACLs enabled and default policy deny. */
 	static ConsulAgentExtension withAcl() {
-		return new ConsulAgentExtension(false, UUID.randomUUID().toString());
+		return new ConsulAgentExtension(false, UUID.randomUUID().toString(), false);
+	}
+
+	/**
+	 * An agent of its own that also serves https on {@link #httpsPort()}, with a CA and a
+	 * server certificate made by {@code consul tls}; the CA is {@link #caFile()}.
+	 */
+	static ConsulAgentExtension withTls() {
+		return new ConsulAgentExtension(false, null, true);
 	}
 
 	@Override
@@ -87,7 +98,7 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 			awaitLeader();
 			return;
 		}
-		this.ports = FreePorts.pick(4);
+		this.ports = FreePorts.pick(5);
 		this.port = this.ports[0];
 		this.directory = Files.createTempDirectory("discovery-consul-");
 		writeConfig();
@@ -102,6 +113,14 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 				files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
 			}
 		}
+	}
+
+	int httpsPort() {
+		return requireStarted(this.ports)[4];
+	}
+
+	Path caFile() {
+		return requireStarted(this.directory).resolve("consul-agent-ca.pem");
 	}
 
 	String host() {
@@ -173,7 +192,38 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 				.append(this.masterToken)
 				.append("\"\n  }\n}\n");
 		}
+		if (this.tls) {
+			Path directory = requireStarted(this.directory);
+			String binary = ServerBinary.CONSUL.resolve().toString();
+			run(directory, binary, "tls", "ca", "create");
+			run(directory, binary, "tls", "cert", "create", "-server", "-dc", "dc1");
+			config.append("ports {\n  https = ")
+				.append(httpsPort())
+				.append("\n}\ncert_file = \"")
+				.append(directory.resolve("dc1-server-consul-0.pem"))
+				.append("\"\nkey_file = \"")
+				.append(directory.resolve("dc1-server-consul-0-key.pem"))
+				.append("\"\nca_file = \"")
+				.append(caFile())
+				.append("\"\nverify_incoming = false\n");
+		}
 		Files.writeString(configFile(), config.toString());
+	}
+
+	private static void run(Path directory, String... command) throws IOException {
+		try {
+			Process process = new ProcessBuilder(command).directory(directory.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IOException("'" + String.join(" ", command) + "' failed");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException("Interrupted", ex);
+		}
 	}
 
 	private void start() throws IOException {

@@ -1,0 +1,86 @@
+package dev.discovery.consul;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.DiscoveryException;
+import dev.discovery.core.ServiceInstance;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * An agent with ACLs enabled and default policy deny: the right token registers and
+ * discovers; a missing or wrong one fails loudly, naming the token setting, and nothing
+ * reports UP.
+ */
+class ConsulAclIT {
+
+	@RegisterExtension
+	static final ConsulAgentExtension consul = ConsulAgentExtension.withAcl();
+
+	private static String token = "";
+
+	@BeforeAll
+	static void createToken() throws Exception {
+		token = consul.createToken("service_prefix \"\" { policy = \"write\" }\nnode_prefix \"\" { policy = \"read\" }");
+	}
+
+	@Test
+	void rightTokenRegistersAndDiscovers() {
+		try (ConsulBackend owner = consul.backend().token(token).ttl(Duration.ofSeconds(3)).build();
+				ConsulBackend observer = consul.backend().token(token).build();
+				DiscoveryClient client = new DiscoveryClient(observer)) {
+			ServiceInstance instance = ServiceInstance.builder("acl-orders", "127.0.0.1", 7701).build();
+			owner.register(instance);
+
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> client.getInstances("acl-orders").equals(List.of(instance)));
+			assertThat(observer.services()).contains("acl-orders");
+			assertThat(owner.health().error()).isNull();
+		}
+	}
+
+	@Test
+	void missingTokenFailsNamingTheTokenPropertyAndNothingIsUp() {
+		try (ConsulBackend anonymous = consul.backend().build();
+				ConsulBackend observer = consul.backend().token(token).build()) {
+			ServiceInstance instance = ServiceInstance.builder("acl-missing", "127.0.0.1", 7702).build();
+
+			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> anonymous.register(instance))
+				.withMessageContaining("discovery.consul.token")
+				.withMessageContaining("403")
+				.withMessageContaining("no token is configured");
+
+			assertThat(anonymous.health().error()).contains("discovery.consul.token");
+			assertThat(observer.instances("acl-missing")).isEmpty();
+		}
+	}
+
+	@Test
+	void wrongTokenFailsNamingTheTokenPropertyWithoutShowingIt() {
+		String wrong = UUID.randomUUID().toString();
+		try (ConsulBackend intruder = consul.backend().token(wrong).build();
+				ConsulBackend observer = consul.backend().token(token).build()) {
+			ServiceInstance instance = ServiceInstance.builder("acl-wrong", "127.0.0.1", 7703).build();
+
+			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> intruder.register(instance))
+				.withMessageContaining("discovery.consul.token")
+				.withMessageNotContaining(wrong);
+			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> intruder.instances("acl-wrong"))
+				.withMessageContaining("discovery.consul.token");
+
+			assertThat(intruder.health().error()).contains("discovery.consul.token").doesNotContain(wrong);
+			assertThat(intruder.health().toString() + intruder).doesNotContain(wrong);
+			assertThat(observer.instances("acl-wrong")).isEmpty();
+		}
+	}
+
+}

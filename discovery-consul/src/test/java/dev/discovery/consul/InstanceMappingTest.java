@@ -1,0 +1,81 @@
+package dev.discovery.consul;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.discovery.consul.ConsulBackend.CheckType;
+import dev.discovery.core.InstanceStatus;
+import dev.discovery.core.ServiceInstance;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class InstanceMappingTest {
+
+	private static final CheckSettings TTL = new CheckSettings(CheckType.TTL, Duration.ofSeconds(9), "/health",
+			Duration.ofSeconds(10), Duration.ofMinutes(2));
+
+	@Test
+	void registrationCarriesEverythingAndAlwaysDeregisterCriticalServiceAfter() {
+		ServiceInstance instance = ServiceInstance.builder("orders", "10.0.0.1", 8080)
+			.secure(true)
+			.zone("z1")
+			.weight(5)
+			.tag("t")
+			.metadata("k", "v")
+			.status(InstanceStatus.STARTING)
+			.build();
+
+		ConsulJson.ServiceRegistration registration = InstanceMapping.registration(instance, TTL.definition(instance));
+
+		assertThat(registration.meta()).containsExactlyInAnyOrderEntriesOf(
+				Map.of("k", "v", InstanceMapping.SECURE_KEY, "true", InstanceMapping.ZONE_KEY, "z1"));
+		assertThat(registration.weights().passing()).isEqualTo(5);
+		assertThat(registration.check().ttl()).isEqualTo("9000ms");
+		assertThat(registration.check().status()).isEqualTo("warning");
+		assertThat(registration.check().deregisterCriticalServiceAfter()).isEqualTo("120000ms");
+		CheckSettings http = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/health", Duration.ofSeconds(3),
+				Duration.ofMinutes(1));
+		assertThat(http.definition(instance).http()).isEqualTo("https://10.0.0.1:8080/health");
+		assertThat(http.definition(instance).deregisterCriticalServiceAfter()).isEqualTo("60000ms");
+	}
+
+	@Test
+	void tooManyMetaKeysFailBeforeReachingTheAgent() {
+		Map<String, String> metadata = new LinkedHashMap<>();
+		for (int i = 0; i < 64; i++) {
+			metadata.put("k" + i, "v");
+		}
+		ServiceInstance full = ServiceInstance.builder("orders", "10.0.0.1", 8080).metadata(metadata).build();
+		ServiceInstance fullAndSecure = full.toBuilder().secure(true).build();
+
+		assertThat(InstanceMapping.registration(full, TTL.definition(full)).meta()).hasSize(64);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> InstanceMapping.registration(fullAndSecure, TTL.definition(fullAndSecure)))
+			.withMessageContaining("metadata")
+			.withMessageContaining("at most 63 entries");
+	}
+
+	@Test
+	void healthEntryReadsBackWithoutReservedKeysAndSkipsForeignInvalidEntries() {
+		ConsulJson.Service service = new ConsulJson.Service("a-1", "orders", "", 8080, List.of("t"),
+				Map.of("k", "v", InstanceMapping.ZONE_KEY, "z1"), new ConsulJson.Weights(3, 1));
+		ConsulJson.HealthEntry entry = new ConsulJson.HealthEntry(new ConsulJson.Node("10.0.0.2"), service, List.of());
+		ConsulJson.HealthEntry foreign = new ConsulJson.HealthEntry(null,
+				new ConsulJson.Service("bad id!", "orders", "10.0.0.3", 1, null, null, null), null);
+
+		List<ServiceInstance> instances = InstanceMapping.instances(List.of(entry, foreign));
+
+		assertThat(instances).containsExactly(ServiceInstance.builder("orders", "10.0.0.2", 8080)
+			.id("a-1")
+			.zone("z1")
+			.weight(3)
+			.tag("t")
+			.metadata("k", "v")
+			.build());
+	}
+
+}
