@@ -107,7 +107,8 @@ public final class EtcdBackend implements DiscoveryBackend {
 		this.registrations = new Registrations(this.kv, this.client.getLeaseClient(), this.keys, codec, this.requests,
 				Math.max(1, (settings.ttl().toMillis() + 999) / 1000), this.restorer, RETRY_BACKOFF);
 		HealthProbe probe = new HealthProbe(this.kv, this.client.getLeaseClient(), this.registrations.leaseKeeper(),
-				this.keys.allServices(), this.requests, this.connectivity, this.scheduler);
+				this.keys.allServices(), this.requests, this.connectivity, this.scheduler,
+				new ConnectBackoffReset(this.client));
 		this.scheduler.scheduleWithFixedDelay(probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

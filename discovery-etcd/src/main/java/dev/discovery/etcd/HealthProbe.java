@@ -33,10 +33,12 @@ final class HealthProbe implements Runnable {
 
 	private final Executor executor;
 
+	private final Runnable reconnect;
+
 	private final AtomicBoolean inFlight = new AtomicBoolean();
 
 	HealthProbe(KV kv, Lease leases, LeaseKeeper leaseKeeper, ByteSequence probeKey, EtcdRequests requests,
-			Connectivity connectivity, Executor executor) {
+			Connectivity connectivity, Executor executor, Runnable reconnect) {
 		this.kv = kv;
 		this.leases = leases;
 		this.leaseKeeper = leaseKeeper;
@@ -44,13 +46,18 @@ final class HealthProbe implements Runnable {
 		this.requests = requests;
 		this.connectivity = connectivity;
 		this.executor = executor;
+		this.reconnect = reconnect;
 	}
 
 	/**
-	 * Sends one probe unless one is still in flight.
+	 * Sends one probe unless one is still in flight; while etcd is unreachable, first asks
+	 * the client to reconnect now.
 	 */
 	@Override
 	public void run() {
+		if (!this.connectivity.reachable()) {
+			this.reconnect.run();
+		}
 		if (!this.inFlight.compareAndSet(false, true)) {
 			return;
 		}
