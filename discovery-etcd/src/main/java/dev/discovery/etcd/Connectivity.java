@@ -9,8 +9,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Connectivity {
 
-	private volatile boolean reachable;
-
 	private volatile @Nullable String error = "not connected yet";
 
 	private volatile long memberId;
@@ -19,7 +17,6 @@ final class Connectivity {
 
 	void answered() {
 		this.error = null;
-		this.reachable = true;
 	}
 
 	void answered(long memberId, long raftTerm) {
@@ -30,13 +27,16 @@ final class Connectivity {
 
 	void unanswered(String error) {
 		this.error = error;
-		this.reachable = false;
 	}
 
 	boolean reachable() {
-		return this.reachable;
+		return this.error == null;
 	}
 
+	/**
+	 * Says why etcd is unreachable.
+	 * @return the reason, or {@code null} while etcd answers
+	 */
 	@Nullable String error() {
 		return this.error;
 	}

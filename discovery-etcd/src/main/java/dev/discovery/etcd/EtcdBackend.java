@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -33,6 +35,7 @@ import dev.discovery.etcd.EtcdKeys.InstanceKey;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
@@ -53,8 +56,9 @@ import org.jspecify.annotations.Nullable;
  * calls fail with a {@link DiscoveryException} instead of hanging. {@link #health()} reads
  * the result of a cheap probe sent every second and never waits on the network.
  * <p>
- * Threads: besides jetcd's own, one scheduler thread (probe, watch bookkeeping), one
- * restore thread (lease grants and re-writes) and watch delivery threads that end when idle.
+ * Threads: besides jetcd's own (an executor of two and a Vert.x event loop), one scheduler
+ * thread (probe, watch bookkeeping), one restore thread started at the first lease loss or
+ * status change, and watch delivery threads that end after a minute idle.
  */
 public final class EtcdBackend implements DiscoveryBackend {
 
@@ -187,10 +191,11 @@ public final class EtcdBackend implements DiscoveryBackend {
 	 */
 	@Override
 	public BackendHealth health() {
+		String error = this.connectivity.error();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("endpoints", this.settings.endpoints().stream().map(URI::toString).toList());
 		details.put("namespace", this.settings.namespace());
-		details.put("leaderKnown", this.connectivity.reachable());
+		details.put("leaderKnown", error == null);
 		if (this.connectivity.memberId() != 0) {
 			details.put("memberId", Long.toHexString(this.connectivity.memberId()));
 			details.put("raftTerm", this.connectivity.raftTerm());
@@ -202,9 +207,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 		}
 		details.put("registrations", this.registrations.size());
 		details.put("watches", this.watches.size());
-		String error = this.connectivity.error();
-		return (this.connectivity.reachable() || error == null) ? BackendHealth.reachable(NAME, details)
-				: BackendHealth.unreachable(NAME, error, details);
+		return (error == null) ? BackendHealth.reachable(NAME, details) : BackendHealth.unreachable(NAME, error, details);
 	}
 
 	/**
@@ -238,8 +241,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 		return "EtcdBackend[" + this.settings + "]";
 	}
 
-	private List<KeyValue> read(java.util.concurrent.CompletableFuture<io.etcd.jetcd.kv.GetResponse> request,
-			String operation) {
+	private List<KeyValue> read(CompletableFuture<GetResponse> request, String operation) {
 		return this.requests.await(request, operation).getKvs();
 	}
 
@@ -258,7 +260,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 
 	private static ScheduledThreadPoolExecutor daemonScheduler(String name) {
 		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, daemonThreads(name),
-				new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+				new ThreadPoolExecutor.DiscardPolicy());
 		executor.setRemoveOnCancelPolicy(true);
 		return executor;
 	}

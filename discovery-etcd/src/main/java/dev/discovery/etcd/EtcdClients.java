@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import javax.net.ssl.SSLException;
+
 import dev.discovery.core.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -58,7 +60,7 @@ final class EtcdClients {
 		try {
 			return builder.build();
 		}
-		catch (javax.net.ssl.SSLException ex) {
+		catch (SSLException ex) {
 			throw Validation.invalid("caFile", String.valueOf(caFile), "must give a usable TLS setup (" + ex.getMessage() + ")");
 		}
 	}

@@ -59,6 +59,10 @@ class EtcdAuthIT {
 
 			assertThat(backend.instances("guarded")).containsExactly(instance);
 			assertThat(backend.health().reachable()).isTrue();
+			assertThat(backend.health().details()).containsEntry("leaderKnown", true)
+				.containsEntry("leaseState", "ACTIVE")
+				.containsEntry("registrations", 1)
+				.containsKey("leaseId");
 			assertThat(backend.toString()).contains("app").doesNotContain(PASSWORD);
 		}
 	}

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,7 +166,7 @@ public final class EtcdMember {
 
 	String logTail() {
 		try {
-			List<String> lines = java.nio.file.Files.readAllLines(this.log);
+			List<String> lines = Files.readAllLines(this.log);
 			return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
 		}
 		catch (IOException ex) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -60,7 +61,7 @@ public record TestCertificates(Path caFile, Path serverCertFile, Path serverKeyF
 	}
 
 	private static void openssl(Path directory, String... arguments) throws IOException {
-		List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+		List<String> command = new ArrayList<>(List.of("openssl"));
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
 		try {
