@@ -1,0 +1,55 @@
+package dev.discovery.spring.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.discovery.core.DiscoveryBackend;
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.spring.LoadBalancerCustomizer;
+import dev.discovery.spring.ServiceLoadBalancers;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of service discovery: the {@link DiscoveryBackend} that
+ * {@code discovery.backend} selects, the per-service load balancers, the
+ * {@link DiscoveryClient}, and this application's registration. Every bean backs
+ * off when the application defines its own.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DiscoveryProperties.class)
+@Import({ InMemoryBackendConfiguration.class, EtcdBackendConfiguration.class, ConsulBackendConfiguration.class,
+		SelfRegistrationConfiguration.class })
+public class DiscoveryAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	DiscoveryBackend discoveryBackend(DiscoveryProperties properties, ObjectProvider<DiscoveryBackendFactory> factories) {
+		return BackendSelection.select(properties.getBackend(), factories.orderedStream().toList())
+			.create(properties.getRegistration().getTtl());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceLoadBalancers serviceLoadBalancers(DiscoveryProperties properties,
+			ObjectProvider<LoadBalancerCustomizer> customizers) {
+		Map<String, String> strategies = new LinkedHashMap<>();
+		properties.getLoadBalancer().getServices().forEach((service, settings) -> strategies.put(service, settings.getStrategy()));
+		return new ServiceLoadBalancers(properties.getLoadBalancer().getStrategy(), strategies,
+				customizers.orderedStream().toList());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	DiscoveryClient discoveryClient(DiscoveryBackend backend, ServiceLoadBalancers balancers) {
+		return new DiscoveryClient(backend, balancers);
+	}
+
+}

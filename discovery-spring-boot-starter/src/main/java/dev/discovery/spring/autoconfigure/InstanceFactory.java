@@ -1,0 +1,76 @@
+package dev.discovery.spring.autoconfigure;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.IntFunction;
+
+import dev.discovery.core.ServiceInstance;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds this application's {@link ServiceInstance} for a port from
+ * {@code discovery.instance.*}: service from {@code spring.application.name} when not set,
+ * host detected when not set.
+ */
+final class InstanceFactory implements IntFunction<ServiceInstance> {
+
+	private final DiscoveryProperties.Instance settings;
+
+	private final String service;
+
+	private final String host;
+
+	/**
+	 * Resolves the service name and host once.
+	 * @param settings the instance settings
+	 * @param environment supplies {@code spring.application.name}
+	 * @throws InvalidDiscoveryPropertyException if no service name is configured
+	 */
+	InstanceFactory(DiscoveryProperties.Instance settings, Environment environment) {
+		this.settings = settings;
+		this.service = serviceName(settings.getService(), environment.getProperty("spring.application.name"));
+		this.host = (settings.getHost() != null) ? settings.getHost() : detectHost(settings.isPreferIpAddress());
+	}
+
+	@Override
+	public ServiceInstance apply(int port) {
+		try {
+			return ServiceInstance.builder(this.service, this.host, port)
+				.id(this.settings.getId())
+				.secure(this.settings.isSecure())
+				.zone(this.settings.getZone())
+				.weight(this.settings.getWeight())
+				.tags(this.settings.getTags())
+				.metadata(this.settings.getMetadata())
+				.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidDiscoveryPropertyException("discovery.instance", ex.getMessage(),
+					"Fix the discovery.instance.* property the message names.");
+		}
+	}
+
+	private static String serviceName(@Nullable String configured, @Nullable String applicationName) {
+		String name = StringUtils.hasText(configured) ? configured : applicationName;
+		if (!StringUtils.hasText(name)) {
+			throw new InvalidDiscoveryPropertyException("discovery.instance.service", "no service name to register under",
+					"Set spring.application.name or discovery.instance.service, "
+							+ "or set discovery.registration.enabled=false to only discover others.");
+		}
+		return name;
+	}
+
+	private static String detectHost(boolean preferIpAddress) {
+		try {
+			InetAddress local = InetAddress.getLocalHost();
+			return preferIpAddress ? local.getHostAddress() : local.getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return InetAddress.getLoopbackAddress().getHostAddress();
+		}
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.discovery.spring.autoconfigure;
+
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.spring.LoadBalanced;
+import dev.discovery.spring.LoadBalancerInterceptor;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Scope;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Load balancing for {@link RestClient}: a {@link LoadBalanced @LoadBalanced}
+ * {@code RestClient.Builder} bean, and the {@link LoadBalancerInterceptor} added to every
+ * {@code RestClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}.
+ */
+@AutoConfiguration(after = DiscoveryAutoConfiguration.class,
+		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+@ConditionalOnClass(RestClient.class)
+@ConditionalOnBean(DiscoveryClient.class)
+public class LoadBalancedRestClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	LoadBalancerInterceptor loadBalancerInterceptor(DiscoveryClient client) {
+		return new LoadBalancerInterceptor(client);
+	}
+
+	/**
+	 * A builder whose clients resolve {@code http://<service>/...}; prototype-scoped like
+	 * Spring Boot's own builder, so each injection point gets its own.
+	 * @param customizers Spring Boot's and the application's builder customizers, when
+	 * {@code spring-boot-restclient} is present
+	 * @return a new builder
+	 */
+	@Bean
+	@LoadBalanced
+	@Scope("prototype")
+	@ConditionalOnMissingBean(annotation = LoadBalanced.class)
+	RestClient.Builder loadBalancedRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
+		RestClient.Builder builder = RestClient.builder();
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder;
+	}
+
+	@Bean
+	static BeanPostProcessor loadBalancedRestClientBuilderPostProcessor(ConfigurableListableBeanFactory beanFactory,
+			ObjectProvider<LoadBalancerInterceptor> interceptor) {
+		return new LoadBalancedRestClientBuilderPostProcessor(beanFactory, interceptor);
+	}
+
+}
