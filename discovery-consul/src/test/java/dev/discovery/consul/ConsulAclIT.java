@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.ServiceInstance;

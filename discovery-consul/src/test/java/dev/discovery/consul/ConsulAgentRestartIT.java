@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.core.Registration;
 import dev.discovery.core.RegistrationState;
 import dev.discovery.core.ServiceInstance;

@@ -2,6 +2,7 @@ package dev.discovery.consul;
 
 import java.time.Duration;
 
+import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.contract.DiscoveryBackendContractTest;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.InstanceStatus;
 import dev.discovery.core.Registration;

@@ -2,6 +2,7 @@ package dev.discovery.consul;
 
 import java.time.Duration;
 
+import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.core.ServiceInstance;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;

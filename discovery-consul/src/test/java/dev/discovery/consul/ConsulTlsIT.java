@@ -3,6 +3,7 @@ package dev.discovery.consul;
 import java.time.Duration;
 import java.util.List;
 
+import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.ServiceInstance;
 import org.awaitility.Awaitility;

@@ -1,5 +1,5 @@
 /**
- * Tests of the Consul backend, against a real agent started by {@link dev.discovery.consul.ConsulAgentExtension}.
+ * Tests of the Consul backend, against a real agent started by {@link dev.discovery.consul.testserver.ConsulAgentExtension}.
  */
 @NullMarked
 package dev.discovery.consul;

@@ -1,17 +1,11 @@
 package dev.discovery.etcd;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.etcd.testserver.EtcdAuthentication;
 import dev.discovery.etcd.testserver.EtcdExtension;
-import io.etcd.jetcd.Auth;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.auth.Permission;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,18 +30,7 @@ class EtcdAuthIT {
 
 	@BeforeAll
 	static void enableAuthentication() throws Exception {
-		try (Client admin = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
-			Auth auth = admin.getAuthClient();
-			await(auth.roleAdd(bytes("root")));
-			await(auth.userAdd(bytes("root"), bytes("root-" + PASSWORD)));
-			await(auth.userGrantRole(bytes("root"), bytes("root")));
-			await(auth.roleAdd(bytes("discovery")));
-			await(auth.roleGrantPermission(bytes("discovery"), bytes("/discovery/"), bytes("/discovery0"),
-					Permission.Type.READWRITE));
-			await(auth.userAdd(bytes("app"), bytes(PASSWORD)));
-			await(auth.userGrantRole(bytes("app"), bytes("discovery")));
-			await(auth.authEnable());
-		}
+		EtcdAuthentication.enable(etcd.endpoints(), "app", PASSWORD, "/discovery/");
 	}
 
 	@Test
@@ -91,14 +74,6 @@ class EtcdAuthIT {
 			.password(password)
 			.requestTimeout(Duration.ofSeconds(2))
 			.build();
-	}
-
-	private static void await(CompletableFuture<?> request) throws Exception {
-		request.get(5, TimeUnit.SECONDS);
-	}
-
-	private static ByteSequence bytes(String value) {
-		return ByteSequence.from(value, StandardCharsets.UTF_8);
 	}
 
 }

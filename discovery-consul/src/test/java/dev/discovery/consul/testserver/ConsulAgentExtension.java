@@ -1,4 +1,4 @@
-package dev.discovery.consul;
+package dev.discovery.consul.testserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.discovery.consul.ConsulBackend;
 import dev.discovery.core.testserver.FreePorts;
 import dev.discovery.core.testserver.ServerBinary;
 import org.awaitility.Awaitility;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * named by {@code CONSUL_HTTP_ADDR} when that is set. If no agent can be had, the test
  * class fails.
  */
-final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback {
+public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback {
 
 	private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(30);
 
@@ -66,17 +67,17 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 	}
 
 	/** An agent for tests that never restart it: {@code CONSUL_HTTP_ADDR} if set, else one of its own. */
-	static ConsulAgentExtension shared() {
+	public static ConsulAgentExtension shared() {
 		return new ConsulAgentExtension(true, null, false);
 	}
 
 	/** An agent of its own, which the tests may restart. */
-	static ConsulAgentExtension own() {
+	public static ConsulAgentExtension own() {
 		return new ConsulAgentExtension(false, null, false);
 	}
 
 	/** An agent of its own with ACLs enabled and default policy deny. */
-	static ConsulAgentExtension withAcl() {
+	public static ConsulAgentExtension withAcl() {
 		return new ConsulAgentExtension(false, UUID.randomUUID().toString(), false);
 	}
 
@@ -84,7 +85,7 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 	 * An agent of its own that also serves https on {@link #httpsPort()}, with a CA and a
 	 * server certificate made by {@code consul tls}; the CA is {@link #caFile()}.
 	 */
-	static ConsulAgentExtension withTls() {
+	public static ConsulAgentExtension withTls() {
 		return new ConsulAgentExtension(false, null, true);
 	}
 
@@ -115,24 +116,40 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 		}
 	}
 
-	int httpsPort() {
+	/**
+	 * Returns the https port of an agent made by {@link #withTls()}.
+	 * @return the port
+	 */
+	public int httpsPort() {
 		return requireStarted(this.ports)[4];
 	}
 
-	Path caFile() {
+	/**
+	 * Returns the PEM file of the CA that signed the agent's certificate.
+	 * @return the CA file
+	 */
+	public Path caFile() {
 		return requireStarted(this.directory).resolve("consul-agent-ca.pem");
 	}
 
-	String host() {
+	/**
+	 * Returns the host of the agent's HTTP API.
+	 * @return the host
+	 */
+	public String host() {
 		return this.host;
 	}
 
-	int port() {
+	/**
+	 * Returns the port of the agent's HTTP API.
+	 * @return the port
+	 */
+	public int port() {
 		return this.port;
 	}
 
 	/** The ACL master token; only for agents made by {@link #withAcl()}. */
-	String masterToken() {
+	public String masterToken() {
 		if (this.masterToken == null) {
 			throw new IllegalStateException("This agent has no ACLs");
 		}
@@ -140,12 +157,12 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 	}
 
 	/** A builder of backends on this agent. */
-	ConsulBackend.Builder backend() {
+	public ConsulBackend.Builder backend() {
 		return ConsulBackend.builder().host(this.host).port(this.port).requestTimeout(Duration.ofSeconds(2));
 	}
 
 	/** Stops the agent and starts a fresh one on the same ports; returns once it has a leader. */
-	void restart() throws IOException, InterruptedException {
+	public void restart() throws IOException, InterruptedException {
 		if (this.process == null) {
 			throw new IllegalStateException("Only an agent started by the test can be restarted");
 		}
@@ -157,7 +174,7 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 	 * Creates an ACL policy with the given rules and a token that carries it.
 	 * @return the token's secret
 	 */
-	String createToken(String rules) throws IOException, InterruptedException {
+	public String createToken(String rules) throws IOException, InterruptedException {
 		String policyName = "p-" + UUID.randomUUID();
 		String policy = put("/v1/acl/policy", "{\"Name\":\"" + policyName + "\",\"Rules\":" + quote(rules) + "}");
 		String token = put("/v1/acl/token", "{\"Policies\":[{\"ID\":\"" + group(ID, policy) + "\"}]}");
@@ -165,7 +182,7 @@ final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback 
 	}
 
 	/** Sends a request to the agent with the master token (if any) and returns the body. */
-	String call(String method, String path, String body) throws IOException, InterruptedException {
+	public String call(String method, String path, String body) throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + this.host + ":" + this.port + path))
 			.timeout(Duration.ofSeconds(5))
 			.method(method, HttpRequest.BodyPublishers.ofString(body));
