@@ -15,6 +15,7 @@ import dev.discovery.core.ServiceInstance;
 import dev.discovery.core.Validation;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -25,9 +26,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * service with its instances, one service, and a write operation that sets this
  * application's status (for example {@code OUT_OF_SERVICE} to drain it). Metadata values
  * whose keys contain password, secret, token or key are masked. The write operation changes
- * what traffic reaches the application: expose it only behind authentication.
+ * what traffic reaches the application, so access is read-only unless
+ * {@code management.endpoint.discovery.access=unrestricted} is set; expose it only behind
+ * authentication.
  */
-@Endpoint(id = "discovery")
+@Endpoint(id = "discovery", defaultAccess = Access.READ_ONLY)
 public class DiscoveryEndpoint {
 
 	private static final String MASK = "******";

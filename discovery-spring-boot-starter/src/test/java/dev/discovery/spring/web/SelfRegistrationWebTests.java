@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "spring.application.name=web-greeting", "discovery.backend=inmemory", "discovery.instance.host=127.0.0.1",
 				"discovery.instance.metadata.api-key=do-not-show", "discovery.instance.metadata.version=7",
 				"management.endpoints.web.exposure.include=health,discovery",
-				"management.endpoint.health.show-details=always" })
+				"management.endpoint.health.show-details=always", "management.endpoint.discovery.access=unrestricted" })
 class SelfRegistrationWebTests {
 
 	@LocalServerPort
