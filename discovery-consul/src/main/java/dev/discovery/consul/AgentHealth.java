@@ -3,6 +3,7 @@ package dev.discovery.consul;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +23,8 @@ final class AgentHealth {
 
 	private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
+	private final AtomicLong failures = new AtomicLong();
+
 	void succeeded(String operation) {
 		this.unreachable = null;
 		this.refusals.remove(operation);
@@ -30,10 +33,17 @@ final class AgentHealth {
 	void refused(String operation, String message) {
 		this.unreachable = null;
 		this.refusals.put(operation, message);
+		this.failures.incrementAndGet();
 	}
 
 	void unreachable(String message) {
 		this.unreachable = message;
+		this.failures.incrementAndGet();
+	}
+
+	/** How many calls the agent refused or did not answer since the backend started. */
+	long failures() {
+		return this.failures.get();
 	}
 
 	void leader(@Nullable String leader) {

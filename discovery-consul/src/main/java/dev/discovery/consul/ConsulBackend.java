@@ -175,6 +175,7 @@ public final class ConsulBackend implements DiscoveryBackend {
 		}
 		details.put("registrations", states);
 		details.put("watches", this.watches.size());
+		details.put("errors", this.agentHealth.failures());
 		String unreachable = this.agentHealth.unreachableReason();
 		if (unreachable != null) {
 			return BackendHealth.unreachable(NAME, unreachable, details);

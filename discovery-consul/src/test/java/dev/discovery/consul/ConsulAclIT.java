@@ -61,6 +61,7 @@ class ConsulAclIT {
 				.withMessageContaining("no token is configured");
 
 			assertThat(anonymous.health().error()).contains("discovery.consul.token");
+			assertThat(anonymous.health().details()).extractingByKey("errors").isEqualTo(1L);
 			assertThat(observer.instances("acl-missing")).isEmpty();
 		}
 	}

@@ -1,5 +1,7 @@
 package dev.discovery.etcd;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +17,8 @@ final class Connectivity {
 
 	private volatile long raftTerm;
 
+	private final AtomicLong failures = new AtomicLong();
+
 	void answered() {
 		this.error = null;
 	}
@@ -27,6 +31,22 @@ final class Connectivity {
 
 	void unanswered(String error) {
 		this.error = error;
+		failed();
+	}
+
+	/**
+	 * Counts a request that failed, whether or not etcd was reachable.
+	 */
+	void failed() {
+		this.failures.incrementAndGet();
+	}
+
+	/**
+	 * Returns how many requests and probes failed since the backend started.
+	 * @return the count
+	 */
+	long failures() {
+		return this.failures.get();
 	}
 
 	boolean reachable() {

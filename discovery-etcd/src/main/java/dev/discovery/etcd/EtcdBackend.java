@@ -207,6 +207,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 		}
 		details.put("registrations", this.registrations.size());
 		details.put("watches", this.watches.size());
+		details.put("errors", this.connectivity.failures());
 		return (error == null) ? BackendHealth.reachable(NAME, details) : BackendHealth.unreachable(NAME, error, details);
 	}
 

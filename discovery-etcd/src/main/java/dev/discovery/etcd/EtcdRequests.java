@@ -47,6 +47,7 @@ final class EtcdRequests {
 		}
 		catch (TimeoutException ex) {
 			request.cancel(false);
+			this.connectivity.failed();
 			throw new DiscoveryException(this.settings.target() + ": " + operation + " timed out after " + timeout(), ex);
 		}
 		catch (ExecutionException ex) {
@@ -75,6 +76,7 @@ final class EtcdRequests {
 	 * @return the exception to throw
 	 */
 	DiscoveryException failure(String operation, Throwable failure) {
+		this.connectivity.failed();
 		Throwable cause = unwrap(failure);
 		return new DiscoveryException(this.settings.target() + ": " + operation + " failed: " + reason(cause), cause);
 	}

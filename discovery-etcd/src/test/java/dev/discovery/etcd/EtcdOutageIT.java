@@ -80,6 +80,7 @@ class EtcdOutageIT {
 				.withMessageContaining("etcd [http://127.0.0.1:");
 			registrations.get(0).setStatus(InstanceStatus.OUT_OF_SERVICE);
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(client::isStale);
+			assertThat((long) this.owner.health().details().get("errors")).isPositive();
 			Awaitility.await()
 				.during(Duration.ofSeconds(downSeconds).minusSeconds(1))
 				.atMost(Duration.ofSeconds(downSeconds + 1))
