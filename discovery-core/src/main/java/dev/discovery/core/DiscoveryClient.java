@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * The first lookup of a service reads it from the backend and starts a backend watch; from
  * then on the client keeps one immutable snapshot per service, replaced whenever the watch
  * delivers. When the registry becomes unreachable the last snapshot stays in use and
- * {@link #isStale()} says so. Closing the client ends its watches; it does not close the
+ * {@link #isStale()} says so. Each service is balanced by its {@link BalancingPolicy}:
+ * filters, zone affinity, outlier ejection with a panic threshold, then a strategy; calls
+ * tracked through {@link #startCall} or {@link #execute} feed back in-flight counts,
+ * latencies and failures. Closing the client ends its watches; it does not close the
  * backend, which belongs to whoever created it.
  */
 public final class DiscoveryClient implements AutoCloseable {
@@ -34,7 +38,9 @@ public final class DiscoveryClient implements AutoCloseable {
 
 	private final DiscoveryBackend backend;
 
-	private final Function<String, LoadBalancer> balancerForService;
+	private final Function<String, BalancingPolicy> policyForService;
+
+	private final LongSupplier clock;
 
 	private final ConcurrentHashMap<String, ServiceView> views = new ConcurrentHashMap<>();
 
@@ -67,8 +73,22 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @param balancerForService gives the balancer of a (lower-case) service name
 	 */
 	public DiscoveryClient(DiscoveryBackend backend, Function<String, LoadBalancer> balancerForService) {
+		this(backend, (service) -> BalancingPolicy.builder(balancerForService.apply(service)).build(), System::nanoTime);
+	}
+
+	/**
+	 * Creates a client that asks for a {@link BalancingPolicy} once per service, on its first
+	 * lookup, and measures call latencies and ejection times with the given clock.
+	 * @param backend the registry to read
+	 * @param policyForService gives the policy of a (lower-case) service name; each policy's
+	 * balancer must be used by that service only
+	 * @param clock a monotonic time source in nanoseconds, such as {@code System::nanoTime}
+	 */
+	public DiscoveryClient(DiscoveryBackend backend, Function<String, BalancingPolicy> policyForService,
+			LongSupplier clock) {
 		this.backend = backend;
-		this.balancerForService = balancerForService;
+		this.policyForService = policyForService;
+		this.clock = clock;
 	}
 
 	/**
@@ -124,6 +144,79 @@ public final class DiscoveryClient implements AutoCloseable {
 	 */
 	public Optional<ServiceInstance> choose(String service, String key) {
 		return pick(view(service), key);
+	}
+
+	/**
+	 * Chooses an instance like {@link #choose(String, String)} and starts tracking a call to
+	 * it. The caller must end the returned handle (success, failure or close); in between it
+	 * counts as a call in flight. This allocates the handle and nothing else.
+	 * @param service the service name (any case)
+	 * @param key the request key for strategies that keep affinity, or {@code null}
+	 * @return the handle of the call, or {@code null} when the service has no UP instance
+	 * @throws IllegalArgumentException if the name is invalid
+	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
+	 */
+	public @Nullable ServiceCall startCall(String service, @Nullable String key) {
+		return view(service).balancer.start(key);
+	}
+
+	/**
+	 * Calls an idempotent operation on an instance of a service: picks one, and when the
+	 * call throws, retries it on instances not tried yet as the service's {@link Retries}
+	 * allow, reporting every attempt's outcome.
+	 * @param <T> the result
+	 * @param <E> the checked exception of the call
+	 * @param service the service name (any case)
+	 * @param call the operation
+	 * @return the result of the first attempt that succeeded
+	 * @throws E the failure of the last attempt, with the one before it suppressed, and so on
+	 * @throws ServiceUnavailableException if the service has no UP instance
+	 */
+	public <T, E extends Exception> T execute(String service, InstanceCall<T, E> call) throws E {
+		return execute(service, null, true, call);
+	}
+
+	/**
+	 * Calls an operation on an instance of a service: picks one with the request key, and
+	 * when the call throws and the operation is idempotent, retries it on instances not
+	 * tried yet as the service's {@link Retries} allow, reporting every attempt's outcome.
+	 * An operation that is not idempotent is attempted once.
+	 * @param <T> the result
+	 * @param <E> the checked exception of the call
+	 * @param service the service name (any case)
+	 * @param key the request key for strategies that keep affinity, or {@code null}
+	 * @param idempotent whether the operation may safely run more than once
+	 * @param call the operation
+	 * @return the result of the first attempt that succeeded
+	 * @throws E the failure of the last attempt, with the one before it suppressed, and so on
+	 * @throws ServiceUnavailableException if the service has no UP instance
+	 */
+	public <T, E extends Exception> T execute(String service, @Nullable String key, boolean idempotent,
+			InstanceCall<T, E> call) throws E {
+		ServiceCall attempt = startCall(service, key);
+		if (attempt == null) {
+			throw new ServiceUnavailableException(Validation.serviceName(service));
+		}
+		@Nullable Exception previous = null;
+		while (true) {
+			try {
+				T result = call.call(attempt.instance());
+				attempt.succeeded();
+				return result;
+			}
+			catch (Exception ex) {
+				attempt.failed();
+				if (previous != null) {
+					ex.addSuppressed(previous);
+				}
+				previous = ex;
+				ServiceCall next = idempotent ? retry(attempt) : null;
+				if (next == null) {
+					throw DiscoveryClient.<E>rethrow(ex);
+				}
+				attempt = next;
+			}
+		}
 	}
 
 	/**
@@ -184,13 +277,30 @@ public final class DiscoveryClient implements AutoCloseable {
 	}
 
 	private Optional<ServiceInstance> pick(ServiceView view, @Nullable String key) {
-		Snapshot snapshot = view.snapshot();
-		ServiceInstance chosen = view.balancer.choose(snapshot.up(), key);
+		ServiceInstance chosen = view.balancer.choose(key);
 		if (chosen == null) {
 			return Optional.empty();
 		}
-		Optional<ServiceInstance> cached = snapshot.choices().get(chosen);
+		Optional<ServiceInstance> cached = view.snapshot().choices().get(chosen);
 		return (cached != null) ? cached : Optional.of(chosen);
+	}
+
+	private static @Nullable ServiceCall retry(ServiceCall attempt) {
+		try {
+			return attempt.retry();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Exception> E rethrow(Exception ex) {
+		if (ex instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		return (E) ex;
 	}
 
 	private ServiceView view(String service) {
@@ -205,8 +315,8 @@ public final class DiscoveryClient implements AutoCloseable {
 		if (this.closed) {
 			throw new IllegalStateException("DiscoveryClient is closed");
 		}
-		ServiceView view = this.views.computeIfAbsent(service, (name) -> new ServiceView(name,
-				this.balancerForService.apply(name)));
+		ServiceView view = this.views.computeIfAbsent(service,
+				(name) -> new ServiceView(name, this.policyForService.apply(name)));
 		view.load();
 		return view;
 	}
@@ -215,7 +325,7 @@ public final class DiscoveryClient implements AutoCloseable {
 
 		private final String service;
 
-		private final LoadBalancer balancer;
+		private final ServiceBalancer balancer;
 
 		private final List<Consumer<ServiceEvent>> listeners = new CopyOnWriteArrayList<>();
 
@@ -223,9 +333,9 @@ public final class DiscoveryClient implements AutoCloseable {
 
 		private @Nullable AutoCloseable watch;
 
-		ServiceView(String service, LoadBalancer balancer) {
+		ServiceView(String service, BalancingPolicy policy) {
 			this.service = service;
-			this.balancer = balancer;
+			this.balancer = new ServiceBalancer(policy, () -> snapshot().up(), DiscoveryClient.this.clock);
 		}
 
 		Snapshot snapshot() {

@@ -4,8 +4,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Creates load balancers by strategy name, as used in configuration. Each call returns a new,
- * independent balancer.
+ * Creates load balancers by strategy name, as used in configuration: {@code round-robin},
+ * {@code random}, {@code weighted} (smooth weighted round-robin), {@code least-requests}
+ * (power of two choices on calls in flight per weight), {@code latency} (power of two
+ * choices on peak-EWMA latency) and {@code consistent-hash} (a ring keyed by the request
+ * key). Each call returns a new, independent balancer.
  */
 public final class LoadBalancers {
 
@@ -15,7 +18,10 @@ public final class LoadBalancers {
 	private static final Map<String, Supplier<LoadBalancer>> STRATEGIES = Map.of(
 			"round-robin", RoundRobinLoadBalancer::new,
 			"random", RandomLoadBalancer::new,
-			"weighted", WeightedLoadBalancer::new);
+			"weighted", WeightedLoadBalancer::new,
+			"least-requests", () -> new PowerOfTwoChoicesLoadBalancer(PowerOfTwoChoicesLoadBalancer.Load.IN_FLIGHT),
+			"latency", () -> new PowerOfTwoChoicesLoadBalancer(PowerOfTwoChoicesLoadBalancer.Load.PEAK_EWMA),
+			"consistent-hash", ConsistentHashLoadBalancer::new);
 
 	private LoadBalancers() {
 	}

@@ -194,6 +194,22 @@ public final class Validation {
 	}
 
 	/**
+	 * Checks that a count lies in a range.
+	 * @param field the name of the field, for the message
+	 * @param value the value to check
+	 * @param min the smallest allowed value
+	 * @param max the largest allowed value
+	 * @return the value
+	 * @throws IllegalArgumentException if the value is outside {@code min..max}
+	 */
+	public static int between(String field, int value, int min, int max) {
+		if (value < min || value > max) {
+			throw invalid(field, String.valueOf(value), "must be between " + min + " and " + max);
+		}
+		return value;
+	}
+
+	/**
 	 * Builds the exception every check throws, so that callers outside this class (backends
 	 * checking their own settings) phrase errors the same way.
 	 * @param field the name of the field

@@ -160,14 +160,14 @@ class LoadBalancersTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "round-robin", "random", "weighted" })
+	@ValueSource(strings = { "round-robin", "random", "weighted", "least-requests", "latency", "consistent-hash" })
 	void emptyCandidatesGiveNull(String strategy) {
 		assertThat(LoadBalancers.byName(strategy).choose(Collections.emptyList(), null)).isNull();
 		assertThat(LoadBalancers.byName(strategy).choose(List.of(), "key")).isNull();
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "round-robin", "random", "weighted" })
+	@ValueSource(strings = { "round-robin", "random", "weighted", "least-requests", "latency", "consistent-hash" })
 	void singleCandidateIsAlwaysChosen(String strategy) {
 		List<ServiceInstance> one = instances(1);
 		LoadBalancer balancer = LoadBalancers.byName(strategy);
@@ -180,7 +180,7 @@ class LoadBalancersTest {
 	@Test
 	void unknownStrategyNamesTheKnownOnes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancers.byName("fastest"))
-			.withMessage("Invalid load-balancer strategy 'fastest': must be one of [random, round-robin, weighted]");
+			.withMessage("Invalid load-balancer strategy 'fastest': must be one of [consistent-hash, latency, least-requests, random, round-robin, weighted]");
 	}
 
 	@Test

@@ -1,0 +1,213 @@
+package dev.discovery.core;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Chooses among one service's UP instances as its {@link BalancingPolicy} says, and keeps
+ * the {@link InstanceStats} its {@link ServiceCall}s report. The candidates are computed
+ * once per snapshot and per ejection change and then reused, so a pick takes no lock and
+ * allocates nothing beyond what the strategy does; working them out again (after a change)
+ * and ejecting happen under this object's monitor.
+ */
+final class ServiceBalancer {
+
+	private final BalancingPolicy policy;
+
+	private final Supplier<List<ServiceInstance>> upInstances;
+
+	private final LongSupplier clock;
+
+	private final Map<String, InstanceStats> stats = new ConcurrentHashMap<>();
+
+	private volatile int epoch;
+
+	private volatile @Nullable Plan plan;
+
+	/**
+	 * Creates the balancer of one service.
+	 * @param policy how to choose
+	 * @param upInstances supplies the current UP instances; an unchanged list is the same
+	 * object
+	 * @param clock the time source, in nanoseconds, for latencies and ejection times
+	 */
+	ServiceBalancer(BalancingPolicy policy, Supplier<List<ServiceInstance>> upInstances, LongSupplier clock) {
+		this.policy = policy;
+		this.upInstances = upInstances;
+		this.clock = clock;
+	}
+
+	@Nullable ServiceInstance choose(@Nullable String key) {
+		return this.policy.balancer().choose(plan().candidates(), key);
+	}
+
+	@Nullable ServiceCall start(@Nullable String key) {
+		Plan current = plan();
+		ServiceInstance chosen = this.policy.balancer().choose(current.candidates(), key);
+		return (chosen != null) ? start(current, chosen, key, null) : null;
+	}
+
+	@Nullable ServiceCall retry(ServiceCall previous) {
+		Plan current = plan();
+		ServiceInstance next = untried(current.candidates(), previous);
+		if (next == null && current.fallback() != current.candidates()) {
+			next = untried(current.fallback(), previous);
+		}
+		return (next != null) ? start(current, next, previous.key(), previous) : null;
+	}
+
+	void failed(InstanceStats failed) {
+		OutlierDetection detection = this.policy.outlierDetection();
+		if (detection.enabled() && failed.failed() >= detection.consecutiveFailures()) {
+			eject(failed, detection);
+		}
+	}
+
+	Retries retries() {
+		return this.policy.retries();
+	}
+
+	long nanoTime() {
+		return this.clock.getAsLong();
+	}
+
+	private ServiceCall start(Plan current, ServiceInstance chosen, @Nullable String key, @Nullable ServiceCall previous) {
+		return new ServiceCall(this, chosen, current.statsOf(chosen), key, previous, this.clock.getAsLong());
+	}
+
+	private @Nullable ServiceInstance untried(List<ServiceInstance> candidates, ServiceCall previous) {
+		int tries = Math.min(candidates.size(), 8);
+		for (int i = 0; i < tries; i++) {
+			ServiceInstance candidate = this.policy.balancer().choose(candidates, previous.key());
+			if (candidate != null && !previous.tried(candidate)) {
+				return candidate;
+			}
+		}
+		for (ServiceInstance candidate : candidates) {
+			if (!previous.tried(candidate)) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	private synchronized void eject(InstanceStats failed, OutlierDetection detection) {
+		long now = this.clock.getAsLong();
+		Plan current = this.plan;
+		if (current == null || failed.isEjected(now)) {
+			return;
+		}
+		int ejected = 0;
+		for (InstanceStats instance : current.filtered()) {
+			if (instance.isEjected(now)) {
+				ejected++;
+			}
+		}
+		if (ejected < detection.maxEjected(current.filtered().length)) {
+			failed.eject(now, detection);
+			this.epoch++;
+		}
+	}
+
+	private Plan plan() {
+		List<ServiceInstance> up = this.upInstances.get();
+		Plan current = this.plan;
+		if (current == null || current.up() != up || current.epoch() != this.epoch
+				|| (current.returns() && this.clock.getAsLong() - current.nextReturn() >= 0)) {
+			current = replan(up);
+		}
+		return current;
+	}
+
+	private synchronized Plan replan(List<ServiceInstance> up) {
+		long now = this.clock.getAsLong();
+		Plan current = this.plan;
+		if (current != null && current.up() == up && current.epoch() == this.epoch
+				&& !(current.returns() && now - current.nextReturn() >= 0)) {
+			return current;
+		}
+		if (current == null || current.up() != up) {
+			this.stats.keySet().retainAll(up.stream().map(ServiceInstance::id).collect(Collectors.toSet()));
+		}
+		current = Plan.of(this.policy, up, this.stats, this.epoch, now, this.clock);
+		this.plan = current;
+		return current;
+	}
+
+	/**
+	 * The candidates of one snapshot at one ejection epoch: who the strategy picks from
+	 * ({@code candidates}), who a retry may turn to when those are all tried
+	 * ({@code fallback}), and the stats of every filtered UP instance.
+	 */
+	private record Plan(List<ServiceInstance> up, int epoch, TrackedCandidates candidates,
+			TrackedCandidates fallback, InstanceStats[] filtered, Map<ServiceInstance, InstanceStats> stats,
+			boolean returns, long nextReturn) {
+
+		static Plan of(BalancingPolicy policy, List<ServiceInstance> up, Map<String, InstanceStats> known,
+				int epoch, long now, LongSupplier clock) {
+			List<ServiceInstance> filtered = new ArrayList<>();
+			List<ServiceInstance> available = new ArrayList<>();
+			Map<ServiceInstance, InstanceStats> stats = new IdentityHashMap<>();
+			boolean returns = false;
+			long nextReturn = 0;
+			for (ServiceInstance instance : up) {
+				if (!policy.filter().matches(instance)) {
+					continue;
+				}
+				InstanceStats instanceStats = known.computeIfAbsent(instance.id(), (id) -> new InstanceStats());
+				filtered.add(instance);
+				stats.put(instance, instanceStats);
+				if (!instanceStats.isEjected(now)) {
+					available.add(instance);
+				}
+				else if (!returns || instanceStats.ejectedUntil() - nextReturn < 0) {
+					returns = true;
+					nextReturn = instanceStats.ejectedUntil();
+				}
+			}
+			boolean panic = (long) available.size() * 100 < (long) policy.panicThreshold() * filtered.size();
+			List<ServiceInstance> pool = panic ? filtered : available;
+			List<ServiceInstance> local = inZone(pool, policy.zone());
+			List<ServiceInstance> candidates = pool;
+			if (!local.isEmpty() && (long) local.size() * 100 >= (long) policy.zoneThreshold()
+					* inZone(filtered, policy.zone()).size()) {
+				candidates = local;
+			}
+			TrackedCandidates fallback = track(pool, stats, clock);
+			TrackedCandidates chosen = (candidates == pool) ? fallback : track(candidates, stats, clock);
+			InstanceStats[] filteredStats = filtered.stream().map(stats::get).toArray(InstanceStats[]::new);
+			return new Plan(up, epoch, chosen, fallback, filteredStats, stats, returns, nextReturn);
+		}
+
+		InstanceStats statsOf(ServiceInstance instance) {
+			InstanceStats found = this.stats.get(instance);
+			if (found == null) {
+				throw new IllegalStateException("instance " + instance.id() + " is not a candidate");
+			}
+			return found;
+		}
+
+		private static List<ServiceInstance> inZone(List<ServiceInstance> instances, @Nullable String zone) {
+			if (zone == null) {
+				return List.of();
+			}
+			return instances.stream().filter((instance) -> zone.equals(instance.zone())).toList();
+		}
+
+		private static TrackedCandidates track(List<ServiceInstance> instances, Map<ServiceInstance, InstanceStats> stats,
+				LongSupplier clock) {
+			return new TrackedCandidates(instances.toArray(ServiceInstance[]::new),
+					instances.stream().map(stats::get).toArray(InstanceStats[]::new), clock);
+		}
+
+	}
+
+}
