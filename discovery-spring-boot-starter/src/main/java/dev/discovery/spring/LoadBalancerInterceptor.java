@@ -1,16 +1,16 @@
 package dev.discovery.spring;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.DiscoveryException;
+import dev.discovery.core.ServiceCall;
 import dev.discovery.core.ServiceInstance;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +23,12 @@ import org.springframework.http.client.support.HttpRequestWrapper;
 
 /**
  * Sends a request for {@code http://<service>/path} to an instance chosen by
- * {@link DiscoveryClient#choose(String)}. When the connection to the chosen instance fails
- * and the method is idempotent, the request is sent once more to another instance.
- * Thread-safe.
+ * {@link DiscoveryClient#startCall(String, String)}, and reports the outcome: a response
+ * below 500 is a success (with its latency), a 5xx response or an I/O failure is a failure
+ * that counts towards ejecting the instance. A failed idempotent request is sent again to
+ * an instance not tried yet, as the service's retries allow; the last attempt's response or
+ * failure is what the caller sees. The consistent-hash key is the value of the service's
+ * hash header, when one is configured. Thread-safe.
  */
 public class LoadBalancerInterceptor implements ClientHttpRequestInterceptor {
 
@@ -36,12 +39,25 @@ public class LoadBalancerInterceptor implements ClientHttpRequestInterceptor {
 
 	private final DiscoveryClient client;
 
+	private final Function<String, @Nullable String> hashHeaders;
+
 	/**
-	 * Creates the interceptor.
+	 * Creates an interceptor without hash keys.
 	 * @param client the client that chooses instances
 	 */
 	public LoadBalancerInterceptor(DiscoveryClient client) {
+		this(client, (service) -> null);
+	}
+
+	/**
+	 * Creates the interceptor.
+	 * @param client the client that chooses instances
+	 * @param hashHeaders gives the header that carries a service's consistent-hash key, or
+	 * {@code null} for none
+	 */
+	public LoadBalancerInterceptor(DiscoveryClient client, Function<String, @Nullable String> hashHeaders) {
 		this.client = client;
+		this.hashHeaders = hashHeaders;
 	}
 
 	@Override
@@ -53,28 +69,49 @@ public class LoadBalancerInterceptor implements ClientHttpRequestInterceptor {
 			throw new NoInstanceAvailableException(String.valueOf(uri),
 					"a load-balanced request must name a service as its host, as in http://<service>/path");
 		}
-		ServiceInstance first = choose(service);
-		try {
-			return execution.execute(new InstanceRequest(request, first), body);
-		}
-		catch (ConnectException | NoRouteToHostException ex) {
-			if (!IDEMPOTENT.contains(request.getMethod())) {
-				throw ex;
+		boolean idempotent = IDEMPOTENT.contains(request.getMethod());
+		ServiceCall call = start(service, hashKey(service, request));
+		while (true) {
+			ClientHttpResponse response;
+			try {
+				response = execution.execute(new InstanceRequest(request, call.instance()), body);
 			}
-			Optional<ServiceInstance> second = another(service, first);
-			if (second.isEmpty()) {
-				throw ex;
+			catch (IOException ex) {
+				call.failed();
+				ServiceCall next = idempotent ? retry(call) : null;
+				if (next == null) {
+					throw ex;
+				}
+				logger.debug("Request to {} of service '{}' failed; retrying on {}", call.instance().id(), service,
+						next.instance().id(), ex);
+				call = next;
+				continue;
 			}
-			logger.debug("Could not connect to {} of service '{}'; retrying on {}", first.id(), service,
-					second.get().id(), ex);
-			return execution.execute(new InstanceRequest(request, second.get()), body);
+			if (!response.getStatusCode().is5xxServerError()) {
+				call.succeeded();
+				return response;
+			}
+			call.failed();
+			ServiceCall next = idempotent ? retry(call) : null;
+			if (next == null) {
+				return response;
+			}
+			logger.debug("{} answered {} with {}; retrying on {}", call.instance().id(), uri, response.getStatusCode(),
+					next.instance().id());
+			response.close();
+			call = next;
 		}
 	}
 
-	private ServiceInstance choose(String service) throws IOException {
+	private @Nullable String hashKey(String service, HttpRequest request) {
+		String header = this.hashHeaders.apply(service);
+		return (header != null) ? request.getHeaders().getFirst(header) : null;
+	}
+
+	private ServiceCall start(String service, @Nullable String key) throws IOException {
+		ServiceCall call;
 		try {
-			return this.client.choose(service)
-				.orElseThrow(() -> new NoInstanceAvailableException(service, "it has no UP instance"));
+			call = this.client.startCall(service, key);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new NoInstanceAvailableException(service, ex.getMessage());
@@ -85,17 +122,20 @@ public class LoadBalancerInterceptor implements ClientHttpRequestInterceptor {
 			failure.initCause(ex);
 			throw failure;
 		}
+		if (call == null) {
+			throw new NoInstanceAvailableException(service, "it has no UP instance");
+		}
+		return call;
 	}
 
-	private Optional<ServiceInstance> another(String service, ServiceInstance failed) {
-		List<ServiceInstance> instances = this.client.getInstances(service);
-		for (int attempt = 0; attempt < instances.size(); attempt++) {
-			Optional<ServiceInstance> candidate = this.client.choose(service);
-			if (candidate.isPresent() && !candidate.get().id().equals(failed.id())) {
-				return candidate;
-			}
+	private static @Nullable ServiceCall retry(ServiceCall call) throws InterruptedIOException {
+		try {
+			return call.retry();
 		}
-		return Optional.empty();
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("interrupted while backing off before a retry");
+		}
 	}
 
 	/**

@@ -40,16 +40,24 @@ public class DiscoveryAutoConfiguration {
 	@ConditionalOnMissingBean
 	ServiceLoadBalancers serviceLoadBalancers(DiscoveryProperties properties,
 			ObjectProvider<LoadBalancerCustomizer> customizers) {
+		DiscoveryProperties.LoadBalancer settings = properties.getLoadBalancer();
 		Map<String, String> strategies = new LinkedHashMap<>();
-		properties.getLoadBalancer().getServices().forEach((service, settings) -> strategies.put(service, settings.getStrategy()));
-		return new ServiceLoadBalancers(properties.getLoadBalancer().getStrategy(), strategies,
-				customizers.orderedStream().toList());
+		settings.getServices()
+			.keySet()
+			.forEach((service) -> strategies.put(service, settings.forService(service).getStrategy()));
+		return new ServiceLoadBalancers(settings.getStrategy(), strategies, customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BalancingPolicies discoveryBalancingPolicies(DiscoveryProperties properties, ServiceLoadBalancers balancers) {
+		return new BalancingPolicies(properties.getLoadBalancer(), balancers, properties.getInstance().getZone());
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	DiscoveryClient discoveryClient(DiscoveryBackend backend, ServiceLoadBalancers balancers) {
-		return new DiscoveryClient(backend, balancers);
+	DiscoveryClient discoveryClient(DiscoveryBackend backend, BalancingPolicies policies) {
+		return new DiscoveryClient(backend, policies, System::nanoTime);
 	}
 
 }

@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.discovery.core.Backoff;
 import dev.discovery.core.LoadBalancers;
+import dev.discovery.core.OutlierDetection;
+import dev.discovery.core.Retries;
 import dev.discovery.core.Validation;
 import org.jspecify.annotations.Nullable;
 
@@ -98,10 +101,11 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		check(errors, "consul.check.interval", () -> Validation.positive("interval", consulCheck.interval));
 		check(errors, "consul.check.deregister-critical-after",
 				() -> Validation.positive("duration", consulCheck.deregisterCriticalAfter));
-		check(errors, "load-balancer.strategy", () -> LoadBalancers.byName(properties.loadBalancer.strategy));
-		properties.loadBalancer.services.forEach((service, settings) -> {
+		LoadBalancer loadBalancer = properties.loadBalancer;
+		loadBalancer.validate(errors, "load-balancer.");
+		loadBalancer.services.forEach((service, settings) -> {
 			check(errors, "load-balancer.services", () -> Validation.serviceName(service));
-			check(errors, "load-balancer.services." + service + ".strategy", () -> LoadBalancers.byName(settings.strategy));
+			settings.orElse(loadBalancer).validate(errors, "load-balancer.services." + service + ".");
 		});
 	}
 
@@ -598,26 +602,27 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 	}
 
 	/**
-	 * Load balancing of the services this application calls.
+	 * Load balancing of the services this application calls: the defaults, and settings per
+	 * service.
 	 */
-	public static class LoadBalancer {
-
-		/**
-		 * Default strategy: round-robin, random or weighted.
-		 */
-		private String strategy = LoadBalancers.DEFAULT_STRATEGY;
+	public static class LoadBalancer extends ServiceLoadBalancer {
 
 		/**
 		 * Settings per called service, by service name.
 		 */
 		private Map<String, ServiceLoadBalancer> services = new LinkedHashMap<>();
 
-		public String getStrategy() {
-			return this.strategy;
-		}
-
-		public void setStrategy(String strategy) {
-			this.strategy = strategy;
+		public LoadBalancer() {
+			setStrategy(LoadBalancers.DEFAULT_STRATEGY);
+			setZoneThreshold(50);
+			setPanicThreshold(50);
+			setConsecutiveFailures(5);
+			setBaseEjectionTime(Duration.ofSeconds(30));
+			setMaxEjectionTime(Duration.ofSeconds(300));
+			setMaxEjectionPercent(10);
+			setMaxRetries(2);
+			setRetryBackoff(Duration.ofMillis(25));
+			setRetryMaxBackoff(Duration.ofMillis(250));
 		}
 
 		public Map<String, ServiceLoadBalancer> getServices() {
@@ -628,24 +633,272 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 			this.services = services;
 		}
 
+		/**
+		 * Returns the complete settings of one service.
+		 * @param service the service name, any case
+		 * @return the service's settings over the defaults
+		 */
+		ServiceLoadBalancer forService(String service) {
+			for (Map.Entry<String, ServiceLoadBalancer> entry : this.services.entrySet()) {
+				if (entry.getKey().equalsIgnoreCase(service)) {
+					return entry.getValue().orElse(this);
+				}
+			}
+			return orElse(this);
+		}
+
 	}
 
 	/**
-	 * Load balancing of one called service.
+	 * Load balancing of one called service. A setting left unset takes the value of the
+	 * same setting under discovery.load-balancer.
 	 */
 	public static class ServiceLoadBalancer {
 
 		/**
-		 * Strategy for this service: round-robin, random or weighted.
+		 * Strategy: round-robin, random, weighted, least-requests (fewest calls in flight per
+		 * weight, of two drawn by weight), latency (lowest peak-EWMA latency, of two) or
+		 * consistent-hash (by the hash-header). Default round-robin.
 		 */
-		private String strategy = LoadBalancers.DEFAULT_STRATEGY;
+		private @Nullable String strategy;
 
-		public String getStrategy() {
+		/**
+		 * Request header whose value is the consistent-hash key of a load-balanced RestClient
+		 * request. Default none: requests are spread round-robin.
+		 */
+		private @Nullable String hashHeader;
+
+		/**
+		 * Share (percent, 0-100) of the instances in this application's zone
+		 * (discovery.instance.zone) that must be available, and at least one, for that zone to
+		 * be preferred; below it every zone is used. Default 50.
+		 */
+		private @Nullable Integer zoneThreshold;
+
+		/**
+		 * Share (percent, 0-100) of instances that must be available (not ejected); below it
+		 * every UP instance is chosen, ejected or not. 0 never panics. Default 50.
+		 */
+		private @Nullable Integer panicThreshold;
+
+		/**
+		 * Failed calls in a row (connection failures and 5xx responses) that eject an
+		 * instance; 0 turns ejection off. Default 5.
+		 */
+		private @Nullable Integer consecutiveFailures;
+
+		/**
+		 * How long a first ejection lasts; each further one lasts this times the number of
+		 * ejections, up to max-ejection-time. Default 30s.
+		 */
+		private @Nullable Duration baseEjectionTime;
+
+		/**
+		 * Longest ejection; also how long an instance must stay in rotation for its ejection
+		 * count to start over. Default 300s.
+		 */
+		private @Nullable Duration maxEjectionTime;
+
+		/**
+		 * Share (percent, 1-100) of a service's instances that may be ejected at once; one
+		 * always may. Default 10.
+		 */
+		private @Nullable Integer maxEjectionPercent;
+
+		/**
+		 * Retries of a failed idempotent call, each on an instance not tried yet in that call,
+		 * 0-10. Default 2.
+		 */
+		private @Nullable Integer maxRetries;
+
+		/**
+		 * Back-off before the first retry, doubled for each further one (with jitter, up to
+		 * retry-max-backoff). Default 25ms.
+		 */
+		private @Nullable Duration retryBackoff;
+
+		/**
+		 * Longest back-off between retries. Default 250ms.
+		 */
+		private @Nullable Duration retryMaxBackoff;
+
+		/**
+		 * Tags an instance must all have to be chosen. Default none.
+		 */
+		private List<String> tags = new ArrayList<>();
+
+		/**
+		 * Metadata entries an instance must all have, with equal values, to be chosen, for
+		 * example version=2. Default none.
+		 */
+		private Map<String, String> metadata = new LinkedHashMap<>();
+
+		public @Nullable String getStrategy() {
 			return this.strategy;
 		}
 
-		public void setStrategy(String strategy) {
+		public void setStrategy(@Nullable String strategy) {
 			this.strategy = strategy;
+		}
+
+		public @Nullable String getHashHeader() {
+			return this.hashHeader;
+		}
+
+		public void setHashHeader(@Nullable String hashHeader) {
+			this.hashHeader = hashHeader;
+		}
+
+		public @Nullable Integer getZoneThreshold() {
+			return this.zoneThreshold;
+		}
+
+		public void setZoneThreshold(@Nullable Integer zoneThreshold) {
+			this.zoneThreshold = zoneThreshold;
+		}
+
+		public @Nullable Integer getPanicThreshold() {
+			return this.panicThreshold;
+		}
+
+		public void setPanicThreshold(@Nullable Integer panicThreshold) {
+			this.panicThreshold = panicThreshold;
+		}
+
+		public @Nullable Integer getConsecutiveFailures() {
+			return this.consecutiveFailures;
+		}
+
+		public void setConsecutiveFailures(@Nullable Integer consecutiveFailures) {
+			this.consecutiveFailures = consecutiveFailures;
+		}
+
+		public @Nullable Duration getBaseEjectionTime() {
+			return this.baseEjectionTime;
+		}
+
+		public void setBaseEjectionTime(@Nullable Duration baseEjectionTime) {
+			this.baseEjectionTime = baseEjectionTime;
+		}
+
+		public @Nullable Duration getMaxEjectionTime() {
+			return this.maxEjectionTime;
+		}
+
+		public void setMaxEjectionTime(@Nullable Duration maxEjectionTime) {
+			this.maxEjectionTime = maxEjectionTime;
+		}
+
+		public @Nullable Integer getMaxEjectionPercent() {
+			return this.maxEjectionPercent;
+		}
+
+		public void setMaxEjectionPercent(@Nullable Integer maxEjectionPercent) {
+			this.maxEjectionPercent = maxEjectionPercent;
+		}
+
+		public @Nullable Integer getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(@Nullable Integer maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public @Nullable Duration getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(@Nullable Duration retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public @Nullable Duration getRetryMaxBackoff() {
+			return this.retryMaxBackoff;
+		}
+
+		public void setRetryMaxBackoff(@Nullable Duration retryMaxBackoff) {
+			this.retryMaxBackoff = retryMaxBackoff;
+		}
+
+		public List<String> getTags() {
+			return this.tags;
+		}
+
+		public void setTags(List<String> tags) {
+			this.tags = tags;
+		}
+
+		public Map<String, String> getMetadata() {
+			return this.metadata;
+		}
+
+		public void setMetadata(Map<String, String> metadata) {
+			this.metadata = metadata;
+		}
+
+		/**
+		 * Returns these settings with every unset one taken from the defaults.
+		 * @param defaults the settings under discovery.load-balancer
+		 * @return new, complete settings
+		 */
+		ServiceLoadBalancer orElse(ServiceLoadBalancer defaults) {
+			ServiceLoadBalancer effective = new ServiceLoadBalancer();
+			effective.strategy = or(this.strategy, defaults.strategy);
+			effective.hashHeader = or(this.hashHeader, defaults.hashHeader);
+			effective.zoneThreshold = or(this.zoneThreshold, defaults.zoneThreshold);
+			effective.panicThreshold = or(this.panicThreshold, defaults.panicThreshold);
+			effective.consecutiveFailures = or(this.consecutiveFailures, defaults.consecutiveFailures);
+			effective.baseEjectionTime = or(this.baseEjectionTime, defaults.baseEjectionTime);
+			effective.maxEjectionTime = or(this.maxEjectionTime, defaults.maxEjectionTime);
+			effective.maxEjectionPercent = or(this.maxEjectionPercent, defaults.maxEjectionPercent);
+			effective.maxRetries = or(this.maxRetries, defaults.maxRetries);
+			effective.retryBackoff = or(this.retryBackoff, defaults.retryBackoff);
+			effective.retryMaxBackoff = or(this.retryMaxBackoff, defaults.retryMaxBackoff);
+			effective.tags = this.tags.isEmpty() ? defaults.tags : this.tags;
+			effective.metadata = this.metadata.isEmpty() ? defaults.metadata : this.metadata;
+			return effective;
+		}
+
+		void validate(Errors errors, String prefix) {
+			check(errors, prefix + "strategy", () -> LoadBalancers.byName(this.strategy));
+			check(errors, prefix + "zone-threshold",
+					() -> Validation.between("zone threshold", require(this.zoneThreshold), 0, 100));
+			check(errors, prefix + "panic-threshold",
+					() -> Validation.between("panic threshold", require(this.panicThreshold), 0, 100));
+			check(errors, prefix + "consecutive-failures", () -> Validation.between("consecutive failures",
+					require(this.consecutiveFailures), 0, Integer.MAX_VALUE));
+			check(errors, prefix + "base-ejection-time",
+					() -> Validation.positive("base ejection time", this.baseEjectionTime));
+			check(errors, prefix + "max-ejection-time", () -> outlierDetection());
+			check(errors, prefix + "max-ejection-percent", () -> Validation.between("max ejection percent",
+					require(this.maxEjectionPercent), 1, 100));
+			check(errors, prefix + "max-retries",
+					() -> Validation.between("max retries", require(this.maxRetries), 0, 10));
+			check(errors, prefix + "retry-backoff", () -> Validation.positive("back-off initial delay", this.retryBackoff));
+			check(errors, prefix + "retry-max-backoff", () -> retries());
+			check(errors, prefix + "tags", () -> Validation.tags(this.tags));
+			check(errors, prefix + "metadata", () -> Validation.metadata(this.metadata));
+		}
+
+		OutlierDetection outlierDetection() {
+			return new OutlierDetection(require(this.consecutiveFailures), require(this.baseEjectionTime),
+					require(this.maxEjectionTime), require(this.maxEjectionPercent));
+		}
+
+		Retries retries() {
+			return new Retries(require(this.maxRetries), new Backoff(require(this.retryBackoff), require(this.retryMaxBackoff)));
+		}
+
+		private static <T> @Nullable T or(@Nullable T value, @Nullable T fallback) {
+			return (value != null) ? value : fallback;
+		}
+
+		private static <T> T require(@Nullable T value) {
+			if (value == null) {
+				throw new IllegalArgumentException("must be set");
+			}
+			return value;
 		}
 
 	}

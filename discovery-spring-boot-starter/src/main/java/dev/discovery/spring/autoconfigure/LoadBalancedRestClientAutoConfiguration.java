@@ -29,8 +29,10 @@ public class LoadBalancedRestClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LoadBalancerInterceptor loadBalancerInterceptor(DiscoveryClient client) {
-		return new LoadBalancerInterceptor(client);
+	LoadBalancerInterceptor loadBalancerInterceptor(DiscoveryClient client, ObjectProvider<BalancingPolicies> policies) {
+		BalancingPolicies configured = policies.getIfAvailable();
+		return (configured != null) ? new LoadBalancerInterceptor(client, configured::hashHeader)
+				: new LoadBalancerInterceptor(client);
 	}
 
 	/**
