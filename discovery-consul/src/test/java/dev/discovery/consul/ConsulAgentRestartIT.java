@@ -71,9 +71,11 @@ class ConsulAgentRestartIT {
 			Awaitility.await()
 				.atMost(TTL.plusSeconds(5))
 				.pollInterval(Duration.ofMillis(50))
-				.until(() -> consul.call("GET", "/v1/agent/services", "").contains("\"" + instance.id() + "\""));
-			assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
-			assertThat(owner.instances("forgotten")).containsExactly(instance);
+				.untilAsserted(() -> {
+					assertThat(consul.call("GET", "/v1/agent/services", "")).contains("\"" + instance.id() + "\"");
+					assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+					assertThat(owner.instances("forgotten")).containsExactly(instance);
+				});
 		}
 	}
 
