@@ -46,6 +46,8 @@ public final class InMemoryBackend implements DiscoveryBackend {
 
 	private volatile boolean closed;
 
+	private volatile boolean abandoned;
+
 	/**
 	 * Creates a backend on the JVM-wide {@link InMemoryRegistry#shared() registry}, with the
 	 * default TTL of 10 s.
@@ -132,11 +134,15 @@ public final class InMemoryBackend implements DiscoveryBackend {
 	}
 
 	/**
-	 * Stops renewing and delivering without deregistering anything, as a process killed with
-	 * SIGKILL would; the registry then expires this backend's registrations by their TTL.
+	 * Simulates the crash of the process that owns this backend, for tests and failure
+	 * drills: renewals and watch deliveries stop and nothing is deregistered, as after a
+	 * SIGKILL, so the registry expires this backend's registrations after their TTL. From
+	 * then on the backend is closed, and its registrations no longer change the registry:
+	 * their {@code setStatus} and {@code close} do nothing, as a dead process writes nothing.
 	 */
-	void abandon() {
+	public void abandon() {
 		this.closed = true;
+		this.abandoned = true;
 		this.heartbeats.shutdownNow();
 		this.deliveries.shutdownNow();
 	}
@@ -187,6 +193,9 @@ public final class InMemoryBackend implements DiscoveryBackend {
 			if (this.state == RegistrationState.CLOSED) {
 				throw new IllegalStateException("Registration of " + this.instance.id() + " is closed");
 			}
+			if (InMemoryBackend.this.abandoned) {
+				return;
+			}
 			this.instance = this.instance.withStatus(status);
 			InMemoryBackend.this.registry.put(this.instance, this, InMemoryBackend.this.ttl);
 		}
@@ -221,7 +230,9 @@ public final class InMemoryBackend implements DiscoveryBackend {
 			}
 			this.state = RegistrationState.CLOSED;
 			InMemoryBackend.this.registrations.remove(this);
-			InMemoryBackend.this.registry.remove(this.instance, this);
+			if (!InMemoryBackend.this.abandoned) {
+				InMemoryBackend.this.registry.remove(this.instance, this);
+			}
 		}
 
 	}

@@ -82,6 +82,24 @@ class InMemoryBackendTest {
 		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> backendThreads() == before);
 	}
 
+	@Test
+	void abandonedRegistrationIsLeftToExpireAndWritesNothingMore() {
+		InMemoryBackend crashed = new InMemoryBackend(this.registry, Duration.ofSeconds(1));
+		ServiceInstance instance = ServiceInstance.builder("orders", "h", 3).build();
+		Registration registration = crashed.register(instance);
+
+		crashed.abandon();
+		registration.setStatus(InstanceStatus.OUT_OF_SERVICE);
+		registration.close();
+		crashed.close();
+
+		assertThat(this.backend.instances("orders")).containsExactly(instance);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> this.backend.instances("orders").isEmpty());
+		assertThatIllegalStateException().isThrownBy(() -> crashed.register(instance));
+	}
+
 	private static long backendThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
