@@ -1,0 +1,92 @@
+package dev.discovery.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.discovery.core.testserver.ServerBinary;
+
+/**
+ * Runs every measurement (or the sections named as arguments: {@code choose},
+ * {@code propagation}, {@code failure}, {@code scale}, {@code startup}) and writes
+ * {@code <date>.md} and {@code <date>.json} into the directory named by the system property
+ * {@code benchmarks.results} (default {@code results}).
+ */
+public final class BenchmarkSuite {
+
+	private static final List<String> SECTIONS = List.of("choose");
+
+	private BenchmarkSuite() {
+	}
+
+	/**
+	 * Runs the suite.
+	 * @param args the sections to run; all when empty
+	 * @throws Exception if a measurement failed
+	 */
+	public static void main(String[] args) throws Exception {
+		Set<String> sections = new TreeSet<>((args.length == 0) ? SECTIONS : Arrays.asList(args));
+		if (!SECTIONS.containsAll(sections)) {
+			throw new IllegalArgumentException("Sections are " + SECTIONS + ", not " + sections);
+		}
+		long started = System.nanoTime();
+		Report report = new Report();
+		describeEnvironment(report);
+		if (sections.contains("choose")) {
+			new ChooseSection(ChooseSection.Plan.full()).run(report);
+		}
+		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
+		Path written = report.write(Path.of(System.getProperty("benchmarks.results", "results")),
+				LocalDate.now().toString());
+		System.out.println("Wrote " + written.toAbsolutePath() + " and its .json");
+	}
+
+	static void describeEnvironment(Report report) throws IOException {
+		report.environment("date", LocalDate.now().toString());
+		report.environment("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors (nproc)");
+		report.environment("memory", memory());
+		report.environment("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+				+ ", " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+		report.environment("OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+		Properties versions = new Properties();
+		try (InputStream in = BenchmarkSuite.class.getResourceAsStream("/benchmarks.properties")) {
+			versions.load(in);
+		}
+		new TreeSet<>(versions.stringPropertyNames())
+			.forEach((name) -> report.environment(name, versions.getProperty(name)));
+		report.environment("etcd server", ServerBinary.ETCD.version());
+		report.environment("consul server", ServerBinary.CONSUL.version());
+	}
+
+	private static String cpuModel() throws IOException {
+		return procLine("/proc/cpuinfo", "model name");
+	}
+
+	private static String memory() throws IOException {
+		String total = procLine("/proc/meminfo", "MemTotal").replace("kB", "").trim();
+		return (total.isEmpty()) ? "unknown" : String.format("%.1f GiB", Long.parseLong(total) / 1024.0 / 1024.0);
+	}
+
+	private static String procLine(String file, String name) throws IOException {
+		Path path = Path.of(file);
+		if (!Files.isReadable(path)) {
+			return "";
+		}
+		try (var lines = Files.lines(path)) {
+			return lines.filter((line) -> line.startsWith(name))
+				.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+				.findFirst()
+				.orElse("");
+		}
+	}
+
+}

@@ -1,0 +1,195 @@
+package dev.discovery.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.discovery.benchmarks.ChooseBenchmark.Subject;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link ChooseBenchmark} for every subject, instance count and thread count, and
+ * judges the choose() targets against the naive bar and Spring Cloud LoadBalancer.
+ */
+final class ChooseSection {
+
+	private static final String ALLOCATION = "gc.alloc.rate.norm";
+
+	/** Below this many bytes per operation, a figure is allocation-free (JMH's own noise). */
+	private static final double NO_ALLOCATION = 0.5;
+
+	private final Plan plan;
+
+	ChooseSection(Plan plan) {
+		this.plan = plan;
+	}
+
+	/**
+	 * Runs the benchmarks and adds their table and verdicts to the report.
+	 * @param report the report
+	 * @throws RunnerException if JMH failed
+	 */
+	void run(Report report) throws RunnerException {
+		Map<Key, Figure> figures = new HashMap<>();
+		for (int threads : this.plan.threads()) {
+			for (RunResult result : new Runner(options(threads).build()).run()) {
+				Subject subject = Subject.valueOf(result.getParams().getParam("subject"));
+				int n = Integer.parseInt(result.getParams().getParam("n"));
+				Result<?> allocation = result.getSecondaryResults().get(ALLOCATION);
+				figures.put(new Key(subject, n, threads), new Figure(result.getPrimaryResult().getScore(),
+						result.getPrimaryResult().getScoreError(), (allocation != null) ? allocation.getScore() : Double.NaN));
+			}
+		}
+		report.add(table(figures));
+		verdicts(figures, report);
+	}
+
+	private ChainedOptionsBuilder options(int threads) {
+		return new OptionsBuilder().include(ChooseBenchmark.class.getName() + ".choose")
+			.param("n", Arrays.stream(this.plan.instanceCounts()).mapToObj(String::valueOf).toArray(String[]::new))
+			.threads(threads)
+			.forks(this.plan.forks())
+			.warmupIterations(this.plan.warmupIterations())
+			.warmupTime(this.plan.iterationTime())
+			.measurementIterations(this.plan.measurementIterations())
+			.measurementTime(this.plan.iterationTime())
+			.addProfiler(GCProfiler.class)
+			.jvmArgsAppend("-Xms1g", "-Xmx1g")
+			.shouldFailOnError(true);
+	}
+
+	private Report.Table table(Map<Key, Figure> figures) {
+		List<String> columns = new ArrayList<>(List.of("subject", "N"));
+		for (int threads : this.plan.threads()) {
+			String suffix = " (" + threads + " t)";
+			columns.addAll(List.of("ns/op" + suffix, "±" + suffix, "B/op" + suffix, "÷ naive" + suffix,
+					"SCLB fixed ÷ this" + suffix, "SCLB caching ÷ this" + suffix));
+		}
+		List<List<Object>> rows = new ArrayList<>();
+		for (Subject subject : Subject.values()) {
+			for (int n : this.plan.instanceCounts()) {
+				List<Object> row = new ArrayList<>(List.of(label(subject), n));
+				for (int threads : this.plan.threads()) {
+					Figure figure = figures.get(new Key(subject, n, threads));
+					row.addAll(List.of(figure.nanos(), figure.error(), figure.bytes(),
+							ratio(figures, subject, Subject.NAIVE, n, threads),
+							ratio(figures, Subject.SCLB_FIXED, subject, n, threads),
+							ratio(figures, Subject.SCLB_CACHING, subject, n, threads)));
+				}
+				rows.add(row);
+			}
+		}
+		return new Report.Table("choose(): one instance of N", "JMH average time, " + this.plan.describe()
+				+ ", `-prof gc` for B/op; ± is JMH's 99.9 % error; t = benchmark threads sharing one balancer. "
+				+ "Instances have weights 1, 2, 3 in turn. SCLB = Spring Cloud LoadBalancer `RoundRobinLoadBalancer"
+				+ ".choose().block()`. *-tracked = `DiscoveryClient.startCall(service, null)` then `succeeded()`.",
+				columns, rows);
+	}
+
+	private void verdicts(Map<Key, Figure> figures, Report report) {
+		for (Subject subject : List.of(Subject.ROUND_ROBIN, Subject.RANDOM, Subject.WEIGHTED)) {
+			Worst ratio = worst(figures, (n, threads) -> ratio(figures, subject, Subject.NAIVE, n, threads), true);
+			Worst bytes = worst(figures, (n, threads) -> figures.get(new Key(subject, n, threads)).bytes(), true);
+			report.add(new Report.Verdict(label(subject) + " within 2× of the naive counter, 0 B/op",
+					String.format(Locale.ROOT, "worst %.2f× naive (%s), at most %.2f B/op (%s)", ratio.value(),
+							ratio.where(), bytes.value(), bytes.where()),
+					ratio.value() <= 2 && bytes.value() < NO_ALLOCATION));
+		}
+		int largest = Arrays.stream(this.plan.instanceCounts()).max().orElseThrow();
+		for (Subject subject : List.of(Subject.LEAST_REQUESTS_TRACKED, Subject.LATENCY_TRACKED, Subject.LEAST_REQUESTS,
+				Subject.LATENCY)) {
+			Worst nanos = worst(figures, (n, threads) -> (n == largest) ? figures.get(new Key(subject, n, threads)).nanos()
+					: Double.NaN, true);
+			report.add(new Report.Verdict(label(subject) + " at most 30 ns/op at N = " + largest,
+					String.format(Locale.ROOT, "worst %.1f ns/op (%s)", nanos.value(), nanos.where()),
+					nanos.value() <= 30));
+		}
+		anchorVerdict(figures, report, Subject.SCLB_FIXED, 15);
+		anchorVerdict(figures, report, Subject.SCLB_CACHING, 100);
+	}
+
+	private void anchorVerdict(Map<Key, Figure> figures, Report report, Subject anchor, double factor) {
+		Worst speedUp = worst(figures, (n, threads) -> ratio(figures, anchor, Subject.CLIENT_CHOOSE, n, threads), false);
+		report.add(new Report.Verdict(String.format(Locale.ROOT, "DiscoveryClient.choose at least %.0f× faster than %s",
+				factor, label(anchor)), String.format(Locale.ROOT, "worst %.1f× (%s)", speedUp.value(), speedUp.where()),
+				speedUp.value() >= factor));
+	}
+
+	private Worst worst(Map<Key, Figure> figures, Measure measure, boolean highest) {
+		Worst worst = new Worst(Double.NaN, "none");
+		for (int threads : this.plan.threads()) {
+			for (int n : this.plan.instanceCounts()) {
+				double value = measure.at(n, threads);
+				if (!Double.isNaN(value) && (Double.isNaN(worst.value()) || (highest ? value > worst.value() : value < worst.value()))) {
+					worst = new Worst(value, "N = " + n + ", " + threads + " t");
+				}
+			}
+		}
+		return worst;
+	}
+
+	private static double ratio(Map<Key, Figure> figures, Subject numerator, Subject denominator, int n, int threads) {
+		return figures.get(new Key(numerator, n, threads)).nanos() / figures.get(new Key(denominator, n, threads)).nanos();
+	}
+
+	private static String label(Subject subject) {
+		return subject.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	/**
+	 * How long and how widely to run the benchmarks.
+	 * @param instanceCounts the values of N
+	 * @param threads the thread counts
+	 * @param forks JVMs per benchmark; 0 runs in this JVM
+	 * @param warmupIterations warm-up iterations
+	 * @param measurementIterations measured iterations
+	 * @param iterationTime the length of each iteration
+	 */
+	record Plan(int[] instanceCounts, int[] threads, int forks, int warmupIterations, int measurementIterations,
+			TimeValue iterationTime) {
+
+		/** The full run: N = 10, 100, 1000 on 1 and 2 threads, 1 fork, 2 + 3 iterations of 0.8 s. */
+		static Plan full() {
+			return new Plan(new int[] { 10, 100, 1000 }, new int[] { 1, 2 }, 1, 2, 3, TimeValue.milliseconds(800));
+		}
+
+		/** A smoke run that only proves every benchmark still works: in this JVM, one short iteration. */
+		static Plan quick() {
+			return new Plan(new int[] { 10 }, new int[] { 1 }, 0, 0, 1, TimeValue.milliseconds(50));
+		}
+
+		String describe() {
+			return String.format(Locale.ROOT, "%d fork(s), %d warm-up + %d measured iterations of %s", this.forks,
+					this.warmupIterations, this.measurementIterations, this.iterationTime);
+		}
+
+	}
+
+	private record Key(Subject subject, int n, int threads) {
+	}
+
+	private record Figure(double nanos, double error, double bytes) {
+	}
+
+	private record Worst(double value, String where) {
+	}
+
+	@FunctionalInterface
+	private interface Measure {
+
+		double at(int n, int threads);
+
+	}
+
+}

@@ -1,0 +1,25 @@
+package dev.discovery.benchmarks;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The quick mode that keeps the benchmarks from rotting: every benchmark runs once, briefly,
+ * in this JVM, and the report is written. The figures are not looked at.
+ */
+class QuickModeTest {
+
+	@Test
+	void everyChooseSubjectRunsAndIsReported() throws Exception {
+		Report report = new Report();
+		BenchmarkSuite.describeEnvironment(report);
+		new ChooseSection(ChooseSection.Plan.quick()).run(report);
+		String markdown = report.markdown();
+		for (ChooseBenchmark.Subject subject : ChooseBenchmark.Subject.values()) {
+			assertThat(markdown).contains("| " + subject.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " | 10 |");
+		}
+		assertThat(report.json()).contains("\"targets\"");
+	}
+
+}
