@@ -23,7 +23,9 @@ import dev.discovery.core.testserver.ServerBinary;
  */
 public final class BenchmarkSuite {
 
-	private static final List<String> SECTIONS = List.of("choose");
+	private static final List<String> SECTIONS = List.of("choose", "propagation", "failure", "scale", "startup");
+
+	private static final int CHANGES = 500;
 
 	private BenchmarkSuite() {
 	}
@@ -43,6 +45,11 @@ public final class BenchmarkSuite {
 		describeEnvironment(report);
 		if (sections.contains("choose")) {
 			new ChooseSection(ChooseSection.Plan.full()).run(report);
+		}
+		try (Servers servers = new Servers()) {
+			if (sections.contains("propagation")) {
+				new PropagationSection(servers, CHANGES).run(report, List.of(Registry.values()));
+			}
 		}
 		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 		Path written = report.write(Path.of(System.getProperty("benchmarks.results", "results")),

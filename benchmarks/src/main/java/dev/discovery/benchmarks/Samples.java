@@ -24,6 +24,13 @@ final class Samples {
 	}
 
 	/**
+	 * Forgets every duration added so far, for example those of a warm-up.
+	 */
+	void clear() {
+		this.size = 0;
+	}
+
+	/**
 	 * Returns how many durations were added.
 	 * @return the count
 	 */

@@ -1,5 +1,7 @@
 package dev.discovery.benchmarks;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +22,15 @@ class QuickModeTest {
 			assertThat(markdown).contains("| " + subject.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " | 10 |");
 		}
 		assertThat(report.json()).contains("\"targets\"");
+	}
+
+	@Test
+	void inMemoryPropagationIsMeasured() throws Exception {
+		Report report = new Report();
+		try (Servers servers = new Servers()) {
+			new PropagationSection(servers, 10).run(report, List.of(Registry.INMEMORY));
+		}
+		assertThat(report.markdown()).contains("| in-memory: A register/deregister → B's DiscoveryClient | 10 |");
 	}
 
 }

@@ -1,0 +1,79 @@
+package dev.discovery.benchmarks;
+
+import java.time.Duration;
+
+import dev.discovery.consul.ConsulBackend;
+import dev.discovery.consul.testserver.ConsulAgentExtension;
+import dev.discovery.etcd.EtcdBackend;
+import dev.discovery.etcd.testserver.EtcdCluster;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The real servers of one run, started on first use on free 127.0.0.1 ports the way the
+ * integration tests start them: one etcd member and one {@code consul agent -dev}. Closing
+ * stops both. Not thread-safe.
+ */
+final class Servers implements AutoCloseable {
+
+	private @Nullable EtcdCluster etcd;
+
+	private @Nullable ConsulAgentExtension consul;
+
+	/**
+	 * Returns the etcd client URL, starting etcd if needed.
+	 * @return the endpoint
+	 */
+	String etcdEndpoint() {
+		if (this.etcd == null) {
+			this.etcd = EtcdCluster.start(1);
+		}
+		return this.etcd.endpoints().get(0);
+	}
+
+	/**
+	 * Returns the Consul agent, starting it if needed.
+	 * @return the agent
+	 * @throws Exception if it did not start
+	 */
+	ConsulAgentExtension consul() throws Exception {
+		if (this.consul == null) {
+			ConsulAgentExtension agent = ConsulAgentExtension.own();
+			// The extension uses no part of the JUnit context; outside JUnit there is none.
+			agent.beforeAll(null);
+			this.consul = agent;
+		}
+		return this.consul;
+	}
+
+	/**
+	 * Opens a new etcd backend on this run's etcd.
+	 * @param ttl the lease TTL
+	 * @return the backend
+	 */
+	EtcdBackend etcdBackend(Duration ttl) {
+		return EtcdBackend.builder().endpoints(etcdEndpoint()).ttl(ttl).build();
+	}
+
+	/**
+	 * Opens a new Consul backend on this run's agent.
+	 * @param ttl the TTL of the check
+	 * @return the backend
+	 * @throws Exception if the agent did not start
+	 */
+	ConsulBackend consulBackend(Duration ttl) throws Exception {
+		return consul().backend().ttl(ttl).build();
+	}
+
+	@Override
+	public void close() throws Exception {
+		if (this.etcd != null) {
+			this.etcd.close();
+			this.etcd = null;
+		}
+		if (this.consul != null) {
+			this.consul.afterAll(null);
+			this.consul = null;
+		}
+	}
+
+}
