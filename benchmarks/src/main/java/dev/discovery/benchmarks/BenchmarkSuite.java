@@ -25,6 +25,9 @@ public final class BenchmarkSuite {
 
 	private static final List<String> SECTIONS = List.of("choose", "propagation", "failure", "scale", "startup");
 
+	/** The JVM option that sets the logging of the measuring JVMs: warnings only, to stderr. */
+	static final String LOGGING = "-Dlogback.configurationFile=benchmarks-logback.xml";
+
 	private static final int CHANGES = 500;
 
 	private BenchmarkSuite() {
@@ -49,6 +52,9 @@ public final class BenchmarkSuite {
 		try (Servers servers = new Servers()) {
 			if (sections.contains("propagation")) {
 				new PropagationSection(servers, CHANGES).run(report, List.of(Registry.values()));
+			}
+			if (sections.contains("failure")) {
+				new FailureSection(servers, Duration.ofSeconds(5), 3).run(report);
 			}
 		}
 		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");

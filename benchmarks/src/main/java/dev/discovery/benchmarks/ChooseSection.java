@@ -65,7 +65,7 @@ final class ChooseSection {
 			.measurementIterations(this.plan.measurementIterations())
 			.measurementTime(this.plan.iterationTime())
 			.addProfiler(GCProfiler.class)
-			.jvmArgsAppend("-Xms1g", "-Xmx1g")
+			.jvmArgsAppend("-Xms1g", "-Xmx1g", BenchmarkSuite.LOGGING)
 			.shouldFailOnError(true);
 	}
 
