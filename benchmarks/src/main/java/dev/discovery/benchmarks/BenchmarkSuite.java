@@ -56,6 +56,12 @@ public final class BenchmarkSuite {
 			if (sections.contains("failure")) {
 				new FailureSection(servers, Duration.ofSeconds(5), 3).run(report);
 			}
+			if (sections.contains("scale")) {
+				new ScaleSection(servers, 1000, 10).run(report);
+			}
+			if (sections.contains("startup")) {
+				new StartupSection(servers, 10).run(report);
+			}
 		}
 		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 		Path written = report.write(Path.of(System.getProperty("benchmarks.results", "results")),

@@ -1,0 +1,137 @@
+package dev.discovery.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import dev.discovery.core.DiscoveryBackend;
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.ServiceInstance;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+
+/**
+ * Scale on etcd: many services of many instances registered through one backend (one lease),
+ * timed against the same number of raw jetcd puts of the same values under one lease; then a
+ * fresh client looks every service up, timed against one raw range read of all the keys,
+ * and its heap growth is divided by the instances it caches.
+ */
+final class ScaleSection {
+
+	private static final Duration TTL = Duration.ofSeconds(30);
+
+	private static final String NAMESPACE_PREFIX = "/discovery/";
+
+	private final Servers servers;
+
+	private final int services;
+
+	private final int instancesPerService;
+
+	/**
+	 * Creates the section.
+	 * @param servers the run's servers
+	 * @param services how many services
+	 * @param instancesPerService how many instances each
+	 */
+	ScaleSection(Servers servers, int services, int instancesPerService) {
+		this.servers = servers;
+		this.services = services;
+		this.instancesPerService = instancesPerService;
+	}
+
+	/**
+	 * Measures and adds the table and verdicts to the report.
+	 * @param report the report
+	 * @throws Exception if etcd failed, or the view was incomplete
+	 */
+	void run(Report report) throws Exception {
+		int total = this.services * this.instancesPerService;
+		try (DiscoveryBackend registering = Registry.ETCD.open(this.servers, TTL);
+				Client raw = Client.builder().endpoints(this.servers.etcdEndpoint()).build()) {
+			long started = System.nanoTime();
+			for (int service = 0; service < this.services; service++) {
+				for (int instance = 0; instance < this.instancesPerService; instance++) {
+					registering.register(ServiceInstance.builder(service(service), "127.0.0.1", 10000 + instance).build());
+				}
+			}
+			double registerSeconds = (System.nanoTime() - started) / 1e9;
+			KV kv = raw.getKVClient();
+			ByteSequence value = kv.get(bytes(NAMESPACE_PREFIX), GetOption.builder().isPrefix(true).withLimit(1).build())
+				.get()
+				.getKvs()
+				.get(0)
+				.getValue();
+			long lease = raw.getLeaseClient().grant(TTL.toSeconds()).get().getID();
+			started = System.nanoTime();
+			for (int i = 0; i < total; i++) {
+				kv.put(bytes("/raw-scale/" + i), value, PutOption.builder().withLeaseId(lease).build()).get();
+			}
+			double putSeconds = (System.nanoTime() - started) / 1e9;
+			started = System.nanoTime();
+			int keys = kv.get(bytes(NAMESPACE_PREFIX), GetOption.builder().isPrefix(true).build()).get().getKvs().size();
+			double rangeMillis = (System.nanoTime() - started) / 1e6;
+			View view = fullView(total);
+			double registerRate = total / registerSeconds;
+			double putRate = total / putSeconds;
+			report.add(new Report.Table("Scale on etcd", this.services + " services × " + this.instancesPerService
+					+ " instances (" + total + "), registered one after another through one backend (one lease); "
+					+ "the raw anchor puts the same " + value.size() + "-byte values under one lease. A fresh "
+					+ "client then looks up every service (read + watch each); its anchor is one raw range read of all "
+					+ keys + " keys. Heap: used heap after full GCs, after the view minus after the client's first "
+					+ "lookup (its fixed cost), per cached instance.",
+					List.of("measure", "ours", "anchor", "ours ÷ anchor"),
+					List.of(List.of("registrations per second (anchor: raw jetcd puts)", registerRate, putRate,
+							registerRate / putRate),
+							List.of("time to the full view, ms (anchor: one range read)", view.millis(), rangeMillis,
+									view.millis() / rangeMillis),
+							List.of("heap per cached instance, bytes (anchor: the 1 KiB target)", view.bytesPerInstance(),
+									1024.0, view.bytesPerInstance() / 1024))));
+			report.add(new Report.Verdict("etcd, " + total + " instances: heap per cached instance at most 1 KiB",
+					String.format(Locale.ROOT, "%.0f bytes", view.bytesPerInstance()), view.bytesPerInstance() <= 1024));
+		}
+	}
+
+	private View fullView(int total) throws Exception {
+		try (DiscoveryBackend watching = Registry.ETCD.open(this.servers, TTL);
+				DiscoveryClient client = new DiscoveryClient(watching)) {
+			client.getInstances("absent");
+			long base = usedHeapAfterGc();
+			long started = System.nanoTime();
+			int seen = 0;
+			for (int service = 0; service < this.services; service++) {
+				seen += client.getInstances(service(service)).size();
+			}
+			double millis = (System.nanoTime() - started) / 1e6;
+			if (seen != total) {
+				throw new IllegalStateException("The full view has " + seen + " instances, not " + total);
+			}
+			return new View(millis, (double) (usedHeapAfterGc() - base) / total);
+		}
+	}
+
+	private static long usedHeapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(100);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	private static String service(int index) {
+		return String.format(Locale.ROOT, "service-%04d", index);
+	}
+
+	private static ByteSequence bytes(String text) {
+		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	}
+
+	private record View(double millis, double bytesPerInstance) {
+	}
+
+}

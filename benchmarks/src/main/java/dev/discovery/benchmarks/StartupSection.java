@@ -1,0 +1,161 @@
+package dev.discovery.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+import dev.discovery.benchmarks.sample.StartupSample;
+
+/**
+ * Startup overhead: {@link StartupSample} without the discovery starter, with it on
+ * in-memory and with it on etcd, one after the other in rounds so that the machine's noise
+ * falls on every arm alike; each run timed from starting the JVM to the application being
+ * ready.
+ */
+final class StartupSection {
+
+	private static final long TARGET_MILLIS = 150;
+
+	private final Servers servers;
+
+	private final int rounds;
+
+	/**
+	 * Creates the section.
+	 * @param servers the run's servers
+	 * @param rounds how many runs of each arm
+	 */
+	StartupSection(Servers servers, int rounds) {
+		this.servers = servers;
+		this.rounds = rounds;
+	}
+
+	/**
+	 * Measures and adds the table and verdict to the report.
+	 * @param report the report
+	 * @throws Exception if a run failed
+	 */
+	void run(Report report) throws Exception {
+		Map<Arm, Samples> samples = new EnumMap<>(Arm.class);
+		Map<Arm, Samples> added = new EnumMap<>(Arm.class);
+		for (Arm arm : Arm.values()) {
+			samples.put(arm, new Samples());
+			added.put(arm, new Samples());
+		}
+		for (int round = 0; round < this.rounds; round++) {
+			long without = 0;
+			for (Arm arm : Arm.values()) {
+				long nanos = start(arm);
+				samples.get(arm).add(nanos);
+				if (arm == Arm.WITHOUT) {
+					without = nanos;
+				}
+				else {
+					added.get(arm).add(nanos - without);
+				}
+			}
+		}
+		List<List<Object>> rows = new ArrayList<>();
+		double anchor = samples.get(Arm.WITHOUT).medianMillis();
+		for (Arm arm : Arm.values()) {
+			Samples arms = samples.get(arm);
+			boolean isAnchor = arm == Arm.WITHOUT;
+			rows.add(List.of(arm.label, arms.size(), arms.percentileMillis(10), arms.medianMillis(), arms.maxMillis(),
+					isAnchor ? Double.NaN : added.get(arm).medianMillis(),
+					isAnchor ? Double.NaN : arms.percentileMillis(10) - samples.get(Arm.WITHOUT).percentileMillis(10),
+					arms.medianMillis() / anchor));
+		}
+		report.add(new Report.Table("Startup overhead", "A Spring Boot web + actuator sample, from starting the JVM "
+				+ "to ApplicationReadyEvent, " + this.rounds + " rounds of the three arms in turn. Added: the median of "
+				+ "each round's difference to the run without the starter (the anchor), and the difference of the "
+				+ "10th percentiles (noise only adds time, so the fast runs are the least disturbed).",
+				List.of("arm", "runs", "p10 ms", "median ms", "max ms", "added ms (median of pairs)",
+						"added ms (p10 − p10)", "median ÷ without"), rows));
+		double inMemory = added.get(Arm.IN_MEMORY).medianMillis();
+		report.add(new Report.Verdict("starter with in-memory adds under " + TARGET_MILLIS + " ms to startup",
+				String.format(Locale.ROOT, "%.0f ms added (median of %d pairs; p10 − p10: %.0f ms); etcd adds %.0f ms",
+						inMemory, this.rounds, samples.get(Arm.IN_MEMORY).percentileMillis(10)
+								- samples.get(Arm.WITHOUT).percentileMillis(10), added.get(Arm.ETCD).medianMillis()),
+				inMemory < TARGET_MILLIS));
+	}
+
+	private long start(Arm arm) throws Exception {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", arm.classPath(), StartupSample.class.getName(), "--server.port=0",
+				"--spring.application.name=startup-sample"));
+		command.addAll(arm.arguments(this.servers));
+		long started = System.nanoTime();
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		long ready = 0;
+		StringBuilder output = new StringBuilder();
+		try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = out.readLine()) != null) {
+				if (ready == 0 && line.equals(StartupSample.READY)) {
+					ready = System.nanoTime();
+				}
+				output.append(line).append('\n');
+			}
+		}
+		if (!process.waitFor(60, TimeUnit.SECONDS) || ready == 0) {
+			process.destroyForcibly();
+			throw new IllegalStateException(arm.label + " did not get ready; its output:\n" + output);
+		}
+		return ready - started;
+	}
+
+	/**
+	 * The three ways the sample runs.
+	 */
+	private enum Arm {
+
+		/** Without any discovery jar on the class path: the anchor. */
+		WITHOUT("without the starter"),
+
+		/** With the starter on the in-memory backend. */
+		IN_MEMORY("starter, in-memory"),
+
+		/** With the starter on the run's etcd. */
+		ETCD("starter, etcd");
+
+		private final String label;
+
+		Arm(String label) {
+			this.label = label;
+		}
+
+		List<String> arguments(Servers servers) {
+			return switch (this) {
+				case WITHOUT -> List.of();
+				case IN_MEMORY -> List.of("--discovery.backend=inmemory");
+				case ETCD -> List.of("--discovery.backend=etcd", "--discovery.etcd.endpoints=" + servers.etcdEndpoint());
+			};
+		}
+
+		/**
+		 * This JVM's class path without what the sample must not see: JMH and Spring Cloud
+		 * (whose auto-configuration would join in) always, and every discovery jar for the
+		 * anchor.
+		 */
+		String classPath() {
+			return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+				.filter((entry) -> !entry.contains("/org/springframework/cloud/") && !entry.contains("/org/openjdk/jmh/"))
+				.filter((entry) -> this != WITHOUT || StreamSupport.stream(Path.of(entry).spliterator(), false)
+					.noneMatch((element) -> element.toString().startsWith("discovery-")))
+				.collect(Collectors.joining(File.pathSeparator));
+		}
+
+	}
+
+}

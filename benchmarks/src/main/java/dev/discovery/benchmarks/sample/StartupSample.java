@@ -1,0 +1,44 @@
+package dev.discovery.benchmarks.sample;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The sample service of the startup measurement: a Spring Boot web + actuator app with one
+ * endpoint. It prints {@value #READY} when ready, then shuts down. Run with or without the
+ * discovery starter on the class path; nothing here refers to it.
+ */
+@SpringBootApplication
+@RestController
+public class StartupSample {
+
+	/** The line printed once the application is ready. */
+	public static final String READY = "startup-sample-ready";
+
+	/**
+	 * Answers a greeting.
+	 * @return the greeting
+	 */
+	@GetMapping("/hello")
+	public String hello() {
+		return "hello";
+	}
+
+	/**
+	 * Starts the application, says when it is ready and exits.
+	 * @param args Spring Boot arguments
+	 */
+	public static void main(String[] args) {
+		SpringApplication application = new SpringApplication(StartupSample.class);
+		application.addListeners((ApplicationListener<ApplicationReadyEvent>) (event) -> {
+			System.out.println(READY);
+			System.out.flush();
+		});
+		System.exit(SpringApplication.exit(application.run(args)));
+	}
+
+}
