@@ -146,8 +146,9 @@ public final class DemoScenario {
 			expectAnswered(step, timeline.since(mark), "A", "B", "C");
 
 			step = "every call";
-			threads.shutdownNow();
-			threads.awaitTermination(5, TimeUnit.SECONDS);
+			threads.shutdown();
+			expect(step, threads.awaitTermination(5, TimeUnit.SECONDS), "the last call to end within 5 s");
+			timeline.printRow();
 			Timeline.Tally all = timeline.all();
 			expect(step, all.failed() == 0, "no call to fail, but " + all.failed() + " of " + all.total()
 					+ " failed, the first with: " + all.firstError());

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Runs the samples as separate processes against a real registry on this machine:
+# etcd or Consul, two greeting-service instances (ports 8081, 8082) and greeting-client (8080).
+#
+#   samples/run-with-registry.sh etcd|consul
+#
+# The registry binary comes from ETCD_BIN / CONSUL_BIN, the PATH, or the cache that
+# `./mvnw -B verify` fills (~/.cache/discovery-test-servers). Everything stops on Ctrl-C.
+set -euo pipefail
+
+registry="${1:-}"
+if [[ "$registry" != "etcd" && "$registry" != "consul" ]]; then
+	echo "usage: $0 etcd|consul" >&2
+	exit 2
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${HOME}/.cache/discovery-test-servers"
+work="$(mktemp -d)"
+pids=()
+
+stop() {
+	for pid in "${pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap stop EXIT
+trap "exit 130" INT TERM
+
+binary() {
+	local name="$1" variable="$2" cached="$3"
+	if [[ -n "${!variable:-}" ]]; then
+		echo "${!variable}"
+	elif command -v "$name" >/dev/null; then
+		command -v "$name"
+	elif [[ -x "$cached" ]]; then
+		echo "$cached"
+	else
+		echo "No $name binary: set $variable, put $name on the PATH, or run ./mvnw -B verify once to fetch it." >&2
+		exit 1
+	fi
+}
+
+echo "Building the sample applications..."
+(cd "$root" && ./mvnw -q -pl samples/greeting-service,samples/greeting-client -am -DskipTests package)
+
+if [[ "$registry" == "etcd" ]]; then
+	etcd="$(binary etcd ETCD_BIN "$cache/etcd-server-3.5.16/usr/bin/etcd")"
+	"$etcd" --data-dir "$work/etcd" --listen-client-urls http://127.0.0.1:2379 \
+		--advertise-client-urls http://127.0.0.1:2379 --listen-peer-urls http://127.0.0.1:2380 \
+		>"$work/etcd.log" 2>&1 &
+else
+	consul="$(binary consul CONSUL_BIN "$cache/consul-1.8.7/usr/bin/consul")"
+	"$consul" agent -dev -bind 127.0.0.1 -client 127.0.0.1 -http-port 8500 >"$work/consul.log" 2>&1 &
+fi
+pids+=($!)
+echo "$registry started (log: $work/$registry.log)"
+
+start() {
+	local module="$1" main="$2" port="$3"
+	local classpath
+	classpath="$root/samples/$module/target/classes:$(cat "$root/samples/$module/target/runtime-classpath.txt")"
+	java -cp "$classpath" "$main" --spring.profiles.active="$registry" --server.port="$port" \
+		>"$work/$module-$port.log" 2>&1 &
+	pids+=($!)
+	echo "$module on port $port, pid $! (log: $work/$module-$port.log)"
+}
+
+start greeting-service dev.discovery.samples.greeting.GreetingServiceApplication 8081
+start greeting-service dev.discovery.samples.greeting.GreetingServiceApplication 8082
+start greeting-client dev.discovery.samples.client.GreetingClientApplication 8080
+
+echo "Waiting for the client to reach both services..."
+for _ in $(seq 1 120); do
+	if curl -fs "http://127.0.0.1:8080/spread?calls=10" 2>/dev/null | grep -q '"failed":0'; then
+		break
+	fi
+	sleep 1
+done
+cat <<TEXT
+
+Running. Try:
+  curl 'http://127.0.0.1:8080/spread?calls=10'        # who answered each call
+  curl http://127.0.0.1:8081/actuator/discovery        # what greeting-service sees
+  kill -9 ${pids[1]}                                     # kill the instance on 8081, then call again
+Ctrl-C stops everything.
+TEXT
+wait
