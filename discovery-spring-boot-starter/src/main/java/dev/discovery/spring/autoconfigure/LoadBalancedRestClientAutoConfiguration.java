@@ -11,8 +11,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
 import org.springframework.web.client.RestClient;
 
@@ -38,24 +40,41 @@ public class LoadBalancedRestClientAutoConfiguration {
 	/**
 	 * A builder whose clients resolve {@code http://<service>/...}; prototype-scoped like
 	 * Spring Boot's own builder, so each injection point gets its own.
-	 * @param customizers Spring Boot's and the application's builder customizers, when
-	 * {@code spring-boot-restclient} is present
 	 * @return a new builder
 	 */
 	@Bean
 	@LoadBalanced
 	@Scope("prototype")
 	@ConditionalOnMissingBean(annotation = LoadBalanced.class)
-	RestClient.Builder loadBalancedRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
-		RestClient.Builder builder = RestClient.builder();
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder;
+	@ConditionalOnMissingClass("org.springframework.boot.restclient.RestClientCustomizer")
+	RestClient.Builder loadBalancedRestClientBuilder() {
+		return RestClient.builder();
 	}
 
 	@Bean
 	static BeanPostProcessor loadBalancedRestClientBuilderPostProcessor(ConfigurableListableBeanFactory beanFactory,
 			ObjectProvider<LoadBalancerInterceptor> interceptor) {
 		return new LoadBalancedRestClientBuilderPostProcessor(beanFactory, interceptor);
+	}
+
+	/**
+	 * With {@code spring-boot-restclient} present, the builder also gets Spring Boot's and
+	 * the application's {@link RestClientCustomizer}s (message converters, observation).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RestClientCustomizer.class)
+	static class CustomizedBuilderConfiguration {
+
+		@Bean
+		@LoadBalanced
+		@Scope("prototype")
+		@ConditionalOnMissingBean(annotation = LoadBalanced.class)
+		RestClient.Builder loadBalancedRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
+			RestClient.Builder builder = RestClient.builder();
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return builder;
+		}
+
 	}
 
 }

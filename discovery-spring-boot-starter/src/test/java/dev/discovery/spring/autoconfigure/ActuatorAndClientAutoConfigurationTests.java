@@ -102,6 +102,20 @@ class ActuatorAndClientAutoConfigurationTests {
 	}
 
 	@Test
+	void loadBalancedBuilderIsProvidedWithoutSpringBootRestClient() {
+		this.runner
+			.withClassLoader(new FilteredClassLoader(EtcdBackend.class, ConsulBackend.class,
+					org.springframework.boot.restclient.RestClientCustomizer.class))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeanFactory().getBeanDefinition("loadBalancedRestClientBuilder").getFactoryBeanName())
+					.endsWith("LoadBalancedRestClientAutoConfiguration");
+				RestClient.Builder builder = context.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class);
+				assertThat(interceptorsOf(builder)).containsExactly(context.getBean(LoadBalancerInterceptor.class));
+			});
+	}
+
+	@Test
 	void userBuildersDeclaredLoadBalancedAreBalancedAndReplaceTheStartersOne() {
 		this.runner.withUserConfiguration(UserBuilders.class).run((context) -> {
 			LoadBalancerInterceptor interceptor = context.getBean(LoadBalancerInterceptor.class);
