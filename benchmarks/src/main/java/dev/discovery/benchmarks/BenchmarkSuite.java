@@ -69,6 +69,11 @@ public final class BenchmarkSuite {
 		System.out.println("Wrote " + written.toAbsolutePath() + " and its .json");
 	}
 
+	/**
+	 * Records the machine, the JDK and the versions of everything measured.
+	 * @param report the report
+	 * @throws IOException if the versions could not be read
+	 */
 	static void describeEnvironment(Report report) throws IOException {
 		report.environment("date", LocalDate.now().toString());
 		report.environment("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors (nproc)");

@@ -2,7 +2,6 @@ package dev.discovery.benchmarks;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +16,8 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.util.Statistics;
 
 /**
  * Runs {@link ChooseBenchmark} for every subject, instance count and thread count, and
@@ -47,8 +48,9 @@ final class ChooseSection {
 				Subject subject = Subject.valueOf(result.getParams().getParam("subject"));
 				int n = Integer.parseInt(result.getParams().getParam("n"));
 				Result<?> allocation = result.getSecondaryResults().get(ALLOCATION);
-				figures.put(new Key(subject, n, threads), new Figure(result.getPrimaryResult().getScore(),
-						result.getPrimaryResult().getScoreError(), (allocation != null) ? allocation.getScore() : Double.NaN));
+				Statistics iterations = result.getPrimaryResult().getStatistics();
+				figures.put(new Key(subject, n, threads), new Figure(iterations.getPercentile(50), iterations.getMin(),
+						iterations.getMax(), (allocation != null) ? allocation.getScore() : Double.NaN));
 			}
 		}
 		report.add(table(figures));
@@ -65,6 +67,7 @@ final class ChooseSection {
 			.measurementIterations(this.plan.measurementIterations())
 			.measurementTime(this.plan.iterationTime())
 			.addProfiler(GCProfiler.class)
+			.verbosity((this.plan.forks() == 0) ? VerboseMode.SILENT : VerboseMode.NORMAL)
 			.jvmArgsAppend("-Xms1g", "-Xmx1g", BenchmarkSuite.LOGGING)
 			.shouldFailOnError(true);
 	}
@@ -73,7 +76,7 @@ final class ChooseSection {
 		List<String> columns = new ArrayList<>(List.of("subject", "N"));
 		for (int threads : this.plan.threads()) {
 			String suffix = " (" + threads + " t)";
-			columns.addAll(List.of("ns/op" + suffix, "±" + suffix, "B/op" + suffix, "÷ naive" + suffix,
+			columns.addAll(List.of("ns/op" + suffix, "min–max" + suffix, "B/op" + suffix, "÷ naive" + suffix,
 					"SCLB fixed ÷ this" + suffix, "SCLB caching ÷ this" + suffix));
 		}
 		List<List<Object>> rows = new ArrayList<>();
@@ -82,7 +85,8 @@ final class ChooseSection {
 				List<Object> row = new ArrayList<>(List.of(label(subject), n));
 				for (int threads : this.plan.threads()) {
 					Figure figure = figures.get(new Key(subject, n, threads));
-					row.addAll(List.of(figure.nanos(), figure.error(), figure.bytes(),
+					row.addAll(List.of(figure.nanos(), Report.format(figure.min()) + "–" + Report.format(figure.max()),
+							figure.bytes(),
 							ratio(figures, subject, Subject.NAIVE, n, threads),
 							ratio(figures, Subject.SCLB_FIXED, subject, n, threads),
 							ratio(figures, Subject.SCLB_CACHING, subject, n, threads)));
@@ -91,7 +95,9 @@ final class ChooseSection {
 			}
 		}
 		return new Report.Table("choose(): one instance of N", "JMH average time, " + this.plan.describe()
-				+ ", `-prof gc` for B/op; ± is JMH's 99.9 % error; t = benchmark threads sharing one balancer. "
+				+ "; ns/op is the median of the measured iterations (the machine is shared: a busy neighbour "
+				+ "spoils single iterations), min–max their range; `-prof gc` for B/op; t = benchmark threads "
+				+ "sharing one balancer. "
 				+ "Instances have weights 1, 2, 3 in turn. SCLB = Spring Cloud LoadBalancer `RoundRobinLoadBalancer"
 				+ ".choose().block()`. *-tracked = `DiscoveryClient.startCall(service, null)` then `succeeded()`.",
 				columns, rows);
@@ -159,12 +165,12 @@ final class ChooseSection {
 	record Plan(int[] instanceCounts, int[] threads, int forks, int warmupIterations, int measurementIterations,
 			TimeValue iterationTime) {
 
-		/** The full run: N = 10, 100, 1000 on 1 and 2 threads, 1 fork, 2 + 3 iterations of 0.8 s. */
+		/** The full run: N = 10, 100, 1000 on 1 and 2 threads, 1 fork, 2 + 5 iterations of 0.5 s. */
 		static Plan full() {
-			return new Plan(new int[] { 10, 100, 1000 }, new int[] { 1, 2 }, 1, 2, 3, TimeValue.milliseconds(800));
+			return new Plan(new int[] { 10, 100, 1000 }, new int[] { 1, 2 }, 1, 2, 5, TimeValue.milliseconds(500));
 		}
 
-		/** A smoke run that only proves every benchmark still works: in this JVM, one short iteration. */
+		/** A smoke run that only proves every benchmark still works: in this JVM, silently, one short iteration. */
 		static Plan quick() {
 			return new Plan(new int[] { 10 }, new int[] { 1 }, 0, 0, 1, TimeValue.milliseconds(50));
 		}
@@ -179,7 +185,7 @@ final class ChooseSection {
 	private record Key(Subject subject, int n, int threads) {
 	}
 
-	private record Figure(double nanos, double error, double bytes) {
+	private record Figure(double nanos, double min, double max, double bytes) {
 	}
 
 	private record Worst(double value, String where) {
