@@ -30,7 +30,7 @@ class ConsulAclIT {
 
 	@BeforeAll
 	static void createToken() throws Exception {
-		token = consul.createToken("service_prefix \"\" { policy = \"write\" }\nnode_prefix \"\" { policy = \"read\" }");
+		token = consul.createToken(ConsulAgentExtension.REGISTER_AND_DISCOVER_RULES);
 	}
 
 	@Test

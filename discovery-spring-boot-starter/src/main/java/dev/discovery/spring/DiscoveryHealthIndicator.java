@@ -43,7 +43,8 @@ public class DiscoveryHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		BackendHealth backendHealth = this.backend.health();
-		boolean hasView = !this.client.getWatchedServices().isEmpty();
+		int watched = this.client.getWatchedServices().size();
+		boolean hasView = watched > 0;
 		Health.Builder health = (backendHealth.reachable() || hasView) ? Health.up() : Health.down();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("backend", backendHealth.backend());
@@ -53,7 +54,7 @@ public class DiscoveryHealthIndicator implements HealthIndicator {
 		}
 		details.put("stale", !backendHealth.reachable() && hasView);
 		details.put("registration", registration());
-		details.put("watchedServices", this.client.getWatchedServices().size());
+		details.put("watchedServices", watched);
 		details.putAll(backendHealth.details());
 		return health.withDetails(details).build();
 	}

@@ -36,6 +36,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCallback {
 
+	/** ACL rules that let a token register any service and discover every one. */
+	public static final String REGISTER_AND_DISCOVER_RULES = "service_prefix \"\" { policy = \"write\" }\n"
+			+ "node_prefix \"\" { policy = \"read\" }";
+
 	private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(30);
 
 	private static final Pattern SECRET_ID = Pattern.compile("\"SecretID\"\\s*:\\s*\"([^\"]+)\"");

@@ -6,6 +6,8 @@ import java.util.function.IntFunction;
 
 import dev.discovery.core.ServiceInstance;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
@@ -16,6 +18,8 @@ import org.springframework.util.StringUtils;
  * host detected when not set.
  */
 final class InstanceFactory implements IntFunction<ServiceInstance> {
+
+	private static final Logger logger = LoggerFactory.getLogger(InstanceFactory.class);
 
 	private final DiscoveryProperties.Instance settings;
 
@@ -69,7 +73,10 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 			return preferIpAddress ? local.getHostAddress() : local.getHostName();
 		}
 		catch (UnknownHostException ex) {
-			return InetAddress.getLoopbackAddress().getHostAddress();
+			String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+			logger.warn("Could not detect this host ({}); registering {}. Set discovery.instance.host so that other "
+					+ "machines can reach this instance", ex.getMessage(), loopback);
+			return loopback;
 		}
 	}
 

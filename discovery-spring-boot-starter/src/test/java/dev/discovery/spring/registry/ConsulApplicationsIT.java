@@ -18,7 +18,7 @@ class ConsulApplicationsIT extends TwoApplicationsFlow {
 
 	@BeforeAll
 	static void createToken() throws Exception {
-		token = consul.createToken("service_prefix \"\" { policy = \"write\" }\nnode_prefix \"\" { policy = \"read\" }");
+		token = consul.createToken(ConsulAgentExtension.REGISTER_AND_DISCOVER_RULES);
 	}
 
 	@Override
