@@ -84,7 +84,7 @@ public final class DemoScenario {
 					+ " each instance's status in the client's view and the calls it answered.%n%n",
 					CALL_PAUSE.toMillis(), ROW_PERIOD.toMillis());
 			timeline.printHeader();
-			threads.scheduleWithFixedDelay(() -> timeline.record(calls.call()), 0, CALL_PAUSE.toMillis(),
+			threads.scheduleWithFixedDelay(() -> timeline.record(calls::call), 0, CALL_PAUSE.toMillis(),
 					TimeUnit.MILLISECONDS);
 			threads.scheduleAtFixedRate(timeline::printRow, ROW_PERIOD.toMillis(), ROW_PERIOD.toMillis(),
 					TimeUnit.MILLISECONDS);
@@ -126,6 +126,7 @@ public final class DemoScenario {
 					+ ttl.toSeconds() + " s TTL expires, and calls that reach it are retried on C");
 			long killed = timeline.now();
 			kill(b);
+			mark = timeline.now();
 			await(step, "B expires from the client's view", ttl.plus(PROPAGATION_TIMEOUT),
 					() -> status(calls, b.port) == null);
 			Duration listed = Duration.ofNanos(timeline.now() - killed);
@@ -133,7 +134,7 @@ public final class DemoScenario {
 			expect(step, listed.compareTo(ttl.dividedBy(2)) >= 0,
 					"B to stay listed until its TTL ran out, since nothing deregistered it; it left after " + listed);
 			pause(Duration.ofSeconds(1));
-			expectAnswered(step, timeline.since(killed), "C");
+			expectAnswered(step, timeline.since(mark), "C");
 
 			step = "restart";
 			note(step, "A and B start again on their ports and come back into rotation");

@@ -53,8 +53,17 @@ final class Timeline {
 		return System.nanoTime() - this.start;
 	}
 
-	synchronized void record(Answer answer) {
-		this.calls.add(new Call(now(), answer));
+	/**
+	 * Makes a call and records its outcome at the time it started, so that a call begun
+	 * before a step's mark never counts for that step.
+	 * @param call the call to make
+	 */
+	void record(Supplier<Answer> call) {
+		long started = now();
+		Answer answer = call.get();
+		synchronized (this) {
+			this.calls.add(new Call(started, answer));
+		}
 	}
 
 	synchronized void note(String text) {
@@ -88,9 +97,9 @@ final class Timeline {
 	}
 
 	/**
-	 * Counts the calls made since a point in time.
+	 * Counts the calls started since a point in time.
 	 * @param since a value of {@link #now()}
-	 * @return the calls made since then
+	 * @return the calls started since then
 	 */
 	synchronized Tally since(long since) {
 		return Tally.of(this.calls.stream().filter((call) -> call.at() >= since).toList());

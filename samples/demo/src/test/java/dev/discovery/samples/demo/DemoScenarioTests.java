@@ -23,7 +23,8 @@ class DemoScenarioTests {
 
 		String output = captured.toString(StandardCharsets.UTF_8);
 		System.out.println(output);
-		assertThat(exitCode).isZero();
+		assertThat(exitCode).as(() -> output.lines().filter((line) -> line.startsWith("FAILED")).findFirst().orElse(""))
+			.isZero();
 		assertThat(output).contains("── spread: ", "── drain: POST /actuator/discovery {\"status\":\"OUT_OF_SERVICE\"} on A",
 				"── stop: graceful shutdown of A", "── kill: B is killed", "── restart: A and B start again")
 			.containsPattern("B left the view \\d\\.\\d s after the kill")
