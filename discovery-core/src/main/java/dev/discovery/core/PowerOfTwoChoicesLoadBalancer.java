@@ -13,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  * and keeps the less loaded one, so that over time each instance gets its weight's share
  * of the traffic unless it is busier or slower than the others. Two measures of load:
  * <ul>
- * <li>{@link Load#IN_FLIGHT}: calls in flight divided by weight; with equal load the first
- * draw wins, so that an idle service is balanced exactly by weight;</li>
+ * <li>{@link Load#IN_FLIGHT}: calls in flight divided by weight. The second draw replaces the
+ * first with a probability equal to the difference, capped at 1, so that an idle service is
+ * balanced exactly by weight and a service of identical instances gets each weight's share
+ * at any number of calls in flight;</li>
  * <li>{@link Load#PEAK_EWMA}: the peak-EWMA latency (decay 10 s) times (calls in flight
  * + 1). An instance never measured is chosen first while it has no call in flight.</li>
  * </ul>
@@ -66,9 +68,7 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
 			return candidates.get(first);
 		}
 		if (this.load == Load.IN_FLIGHT) {
-			long firstLoad = (long) tracked.stats(first).inFlight() * tracked.get(second).weight();
-			long secondLoad = (long) tracked.stats(second).inFlight() * tracked.get(first).weight();
-			return tracked.get((secondLoad < firstLoad) ? second : first);
+			return tracked.get(switchToSecond(tracked, first, second, generator) ? second : first);
 		}
 		long now = tracked.nanoTime();
 		if (this.measured != candidates) {
@@ -79,6 +79,25 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
 			this.measured = candidates;
 		}
 		return tracked.get((latencyCost(tracked.stats(second), now) < latencyCost(tracked.stats(first), now)) ? second : first);
+	}
+
+	/**
+	 * Decides for the second draw with a probability equal to how many more calls per unit
+	 * of weight the first draw carries, capped at 1. A whole call's difference always
+	 * decides, which is plain power of two choices when weights are equal; a fraction of one
+	 * decides that often. Comparing fractions strictly instead would favour light instances
+	 * whenever few calls are in flight, since one call is a large share of a small weight.
+	 */
+	private static boolean switchToSecond(TrackedCandidates tracked, int first, int second, RandomGenerator generator) {
+		int firstWeight = tracked.get(first).weight();
+		int secondWeight = tracked.get(second).weight();
+		long excess = (long) tracked.stats(first).inFlight() * secondWeight
+				- (long) tracked.stats(second).inFlight() * firstWeight;
+		if (excess <= 0) {
+			return false;
+		}
+		long scale = (long) firstWeight * secondWeight;
+		return excess >= scale || generator.nextLong(scale) < excess;
 	}
 
 	private static int firstIdleUnmeasured(TrackedCandidates tracked, long now) {

@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 
 import dev.discovery.core.PowerOfTwoChoicesLoadBalancer.Load;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -45,17 +46,22 @@ class PowerOfTwoChoicesLoadBalancerTest {
 		assertThat(leastRequests).isLessThan(roundRobin / 2);
 	}
 
-	@ParameterizedTest(name = "{0} calls in flight on average")
-	@ValueSource(ints = { 1, 16, 40 })
-	void leastRequestsGivesEachInstanceItsWeightsShareWithinFivePercent(int callsInFlight) {
+	@ParameterizedTest(name = "{0} calls in flight on average, latency {1}")
+	@CsvSource({ "1, fixed", "2, fixed", "3, fixed", "4, fixed", "8, fixed", "16, fixed", "40, fixed",
+			"1, exponential", "2, exponential", "3, exponential", "4, exponential", "8, exponential",
+			"16, exponential", "40, exponential" })
+	void leastRequestsGivesEachInstanceItsWeightsShareWithinFivePercent(int callsInFlight, String latency) {
 		List<ServiceInstance> weighted = IntStream.rangeClosed(1, 4)
 			.mapToObj((w) -> ServiceInstance.builder("svc", "10.0.1." + w, 8080).id("w" + w).weight(w).build())
 			.toList();
 		int calls = 100_000;
+		SplittableRandom latencies = new SplittableRandom(7);
+		ToLongFunction<ServiceInstance> latencyOf = latency.equals("fixed") ? (instance) -> FAST
+				: (instance) -> (long) (-Math.log(1 - latencies.nextDouble()) * FAST);
 		CallSimulation simulation = new CallSimulation(new PowerOfTwoChoicesLoadBalancer(Load.IN_FLIGHT, seeded()),
 				weighted);
 
-		Map<String, Integer> received = simulation.run(calls, FAST / callsInFlight, (instance) -> FAST);
+		Map<String, Integer> received = simulation.run(calls, FAST / callsInFlight, latencyOf);
 
 		for (ServiceInstance instance : weighted) {
 			double expected = calls * instance.weight() / 10.0;
