@@ -1,5 +1,8 @@
 package dev.discovery.core;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
@@ -9,11 +12,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The single place where user input is checked before it reaches a registry. Every check
- * either returns the normalised value or throws an {@link IllegalArgumentException} whose
+ * either returns the normalised value or throws an {@link InvalidValueException} whose
  * message names the field, the offending value (cut short and escaped) and the rule.
  * <p>
  * The limits are those of the strictest backend (Consul), so that an instance valid here is
- * valid everywhere. Stateless and thread-safe.
+ * valid everywhere. Service names and instance ids become etcd key segments and Consul URL
+ * path segments, so they are restricted to characters that need no escaping in either and
+ * can never form a path segment {@code .} or {@code ..}. Together the limits bound the
+ * stored form of one instance to about 60 KB, far below etcd's request limit of 1.5 MiB.
+ * Stateless and thread-safe.
  */
 public final class Validation {
 
@@ -32,7 +39,7 @@ public final class Validation {
 	/** Longest metadata key, in characters. */
 	public static final int MAX_METADATA_KEY_LENGTH = 128;
 
-	/** Longest metadata value, in characters. */
+	/** Longest metadata value, in bytes of UTF-8 (Consul counts bytes). */
 	public static final int MAX_METADATA_VALUE_LENGTH = 512;
 
 	/** Most tags on one instance. */
@@ -75,8 +82,9 @@ public final class Validation {
 	}
 
 	/**
-	 * Checks a host: a DNS name, an IPv4 address or an IPv6 address, without a scheme, port
-	 * or path.
+	 * Checks a host: a DNS name, an IPv4 address or an IPv6 address (unbracketed), without a
+	 * scheme, port or path. A host with a colon must be an IPv6 address, so that
+	 * {@code host:port} is rejected.
 	 * @param host the host to check
 	 * @return the host, unchanged
 	 * @throws IllegalArgumentException if the host is empty, too long, or not a bare host
@@ -97,6 +105,9 @@ public final class Validation {
 			if (!allowed) {
 				throw invalid("host", host, rule);
 			}
+		}
+		if (ipv6 && !isIpv6Address(host)) {
+			throw invalid("host", host, rule + " (a host with ':' must be an IPv6 address)");
 		}
 		return host;
 	}
@@ -157,7 +168,8 @@ public final class Validation {
 	/**
 	 * Checks instance metadata: at most 64 entries; keys of 1-128 characters of
 	 * {@code [A-Za-z0-9_-]} that do not start with the reserved prefixes {@code consul-} or
-	 * {@code discovery-}; values of at most 512 characters.
+	 * {@code discovery-}; values of well-formed text (no unpaired surrogate, which no backend
+	 * could store faithfully) of at most 512 bytes in UTF-8.
 	 * @param metadata the metadata to check
 	 * @throws IllegalArgumentException if an entry or the count breaks the rule
 	 */
@@ -172,9 +184,10 @@ public final class Validation {
 						+ " characters of [A-Za-z0-9_-] and not start with 'consul-' or 'discovery-'");
 			}
 			String value = entry.getValue();
-			if (value == null || value.length() > MAX_METADATA_VALUE_LENGTH) {
+			if (value == null || !isWellFormed(value)
+					|| value.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_VALUE_LENGTH) {
 				throw invalid("metadata value of '" + key + "'", value,
-						"must be at most " + MAX_METADATA_VALUE_LENGTH + " characters");
+						"must be text of at most " + MAX_METADATA_VALUE_LENGTH + " bytes in UTF-8");
 			}
 		}
 	}
@@ -215,10 +228,11 @@ public final class Validation {
 	 * @param field the name of the field
 	 * @param value the offending value, shown cut short and escaped
 	 * @param rule what the value must be
-	 * @return the exception to throw
+	 * @return the exception to throw, whose {@link InvalidValueException#getField() field}
+	 * is {@code field}
 	 */
-	public static IllegalArgumentException invalid(String field, @Nullable String value, String rule) {
-		return new IllegalArgumentException("Invalid " + field + " " + show(value) + ": " + rule);
+	public static InvalidValueException invalid(String field, @Nullable String value, String rule) {
+		return new InvalidValueException(field, "Invalid " + field + " " + show(value) + ": " + rule);
 	}
 
 	/**
@@ -274,6 +288,28 @@ public final class Validation {
 		for (int i = 0; i < key.length(); i++) {
 			char c = key.charAt(i);
 			if (!isAsciiLetterOrDigit(c) && c != '_' && c != '-') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isIpv6Address(String host) {
+		try {
+			return new URI(null, "[" + host + "]", null, null, null).getHost() != null;
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
+	}
+
+	private static boolean isWellFormed(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
 				return false;
 			}
 		}

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class ServiceInstanceTest {
@@ -103,6 +104,27 @@ class ServiceInstanceTest {
 			.withMessageStartingWith("Invalid host ");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "localhost:8080", "10.0.0.1:80", ":", "1:2:3:4:5:6:7:8:9" })
+	void hostWithAColonMustBeAnIpv6Address(String host) {
+		assertThatIllegalArgumentException().isThrownBy(() -> ServiceInstance.builder("s", host, 1).id("x").build())
+			.withMessage("Invalid host '" + host + "': must be a host name or IP address of 1-253 characters, "
+					+ "without scheme, port or path (a host with ':' must be an IPv6 address)");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "::1", "fe80::1", "2001:db8::8:800:200c:417a", "::ffff:10.0.0.1" })
+	void ipv6AddressesAreAccepted(String host) {
+		assertThat(ServiceInstance.builder("s", host, 1).id("x").build().uri().getHost()).isEqualTo("[" + host + "]");
+	}
+
+	@Test
+	void errorsNameTheirField() {
+		assertThatExceptionOfType(InvalidValueException.class)
+			.isThrownBy(() -> ServiceInstance.builder("s", "h", 1).zone("eu/1").build())
+			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("zone"));
+	}
+
 	@Test
 	void hostWithSchemeSaysToRemoveIt() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ServiceInstance.builder("s", "https://h", 1).id("x").build())
@@ -136,7 +158,30 @@ class ServiceInstanceTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ServiceInstance.builder("s", "h", 1).metadata("k", "v".repeat(513)).build())
 			.withMessage("Invalid metadata value of 'k' '" + "v".repeat(40) + "'... (513 characters): "
-					+ "must be at most 512 characters");
+					+ "must be text of at most 512 bytes in UTF-8");
+	}
+
+	@Test
+	void metadataValueLimitCountsUtf8Bytes() {
+		String twoBytes = "\u00e9";
+		String fourBytes = "\uD83D\uDE80";
+
+		assertThat(ServiceInstance.builder("s", "h", 1).metadata("k", twoBytes.repeat(256)).build().metadata())
+			.containsEntry("k", twoBytes.repeat(256));
+		assertThat(ServiceInstance.builder("s", "h", 1).metadata("k", fourBytes.repeat(128)).build().metadata())
+			.containsEntry("k", fourBytes.repeat(128));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ServiceInstance.builder("s", "h", 1).metadata("k", twoBytes.repeat(256) + "x").build())
+			.withMessageEndingWith("(257 characters): must be text of at most 512 bytes in UTF-8");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\uDE80", "a\uD83D", "\uD83Da" })
+	void metadataValueWithAnUnpairedSurrogateIsRejected(String value) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ServiceInstance.builder("s", "h", 1).metadata("k", value).build())
+			.withMessage("Invalid metadata value of 'k' " + Validation.show(value)
+					+ ": must be text of at most 512 bytes in UTF-8");
 	}
 
 	@ParameterizedTest

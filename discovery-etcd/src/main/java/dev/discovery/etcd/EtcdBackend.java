@@ -463,6 +463,9 @@ public final class EtcdBackend implements DiscoveryBackend {
 			if (uri.getPort() == -1) {
 				throw Validation.invalid("endpoint", endpoint, "has no port: " + rule);
 			}
+			if (uri.getPort() < 1 || uri.getPort() > 65535) {
+				throw Validation.invalid("endpoint", endpoint, "has a port outside 1-65535: " + rule);
+			}
 			boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
 					&& uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
 			if (!bare) {

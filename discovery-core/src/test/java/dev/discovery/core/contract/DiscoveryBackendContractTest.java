@@ -31,8 +31,11 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -420,6 +423,24 @@ public abstract class DiscoveryBackendContractTest {
 		assertThat(backend.health().reachable()).isTrue();
 		assertThat(backend.health().error()).isNull();
 		assertThat(backend.health().backend()).isNotBlank();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dev.discovery.core.contract.BadInput#all")
+	void badInputIsRejectedBeforeReachingTheRegistryAndLosesNothing(BadInput bad) {
+		DiscoveryBackend owner = newBackend();
+		DiscoveryBackend observer = newBackend();
+		ServiceInstance good = instance("intact", 9501);
+		Registration registration = owner.register(good);
+		eventually().untilAsserted(() -> assertThat(observer.instances(service("intact"))).containsExactly(good));
+
+		assertThatExceptionOfType(bad.error()).isThrownBy(() -> bad.call().make(owner, registration))
+			.withMessage(bad.message());
+
+		assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+		assertThat(registration.instance()).isEqualTo(good);
+		assertThat(owner.instances(service("intact"))).containsExactly(good);
+		assertThat(observer.instances(service("intact"))).containsExactly(good);
 	}
 
 	private static Set<Integer> ports(List<ServiceInstance> instances) {
