@@ -39,13 +39,16 @@ final class InstanceCodec {
 	 * format version this codec reads; the message says why
 	 */
 	ServiceInstance decode(byte[] json) {
-		Document document;
+		@Nullable Document document;
 		try {
 			document = this.mapper.readValue(json, Document.class);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("not JSON of an instance (" + ex.getOriginalMessage() + "): "
 					+ preview(json));
+		}
+		if (document == null) {
+			throw new IllegalArgumentException("not JSON of an instance (the document is null): " + preview(json));
 		}
 		if (document.v() == null || document.v() != FORMAT_VERSION) {
 			throw new IllegalArgumentException("format version \"v\" is " + document.v() + ", expected " + FORMAT_VERSION);

@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 import dev.discovery.core.InstanceStatus;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.Validation;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -50,6 +53,14 @@ class InstanceCodecTest {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.codec.decode("{\"v\":9}".getBytes(StandardCharsets.UTF_8)))
 			.withMessageContaining("format version \"v\" is 9");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "null", "[1,2]", "\"text\"", "42", "true", "{\"v\":1,\"port\":1,\"status\":\"GONE\"}" })
+	void jsonThatIsNotAnInstanceDocumentIsRejected(String json) {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.codec.decode(json.getBytes(StandardCharsets.UTF_8)))
+			.withMessageStartingWith("not JSON of an instance (")
+			.withMessageEndingWith(Validation.show(json));
 	}
 
 	@Test
