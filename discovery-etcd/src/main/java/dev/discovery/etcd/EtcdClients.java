@@ -66,7 +66,10 @@ final class EtcdClients {
 	}
 
 	/**
-	 * Creates a client. Nothing is sent until the first request.
+	 * Creates a client. Nothing is sent until the first request. Like etcd's own Go client,
+	 * it accepts responses of any size up to 2 GiB rather than gRPC's default of 4 MiB, so
+	 * that a service whose keys hold more than 4 MiB (many large instances, or foreign
+	 * values of up to etcd's 1.5 MiB each) can still be read.
 	 * @param settings the settings
 	 * @param sslContext the TLS context, or {@code null}
 	 * @return the client
@@ -75,7 +78,8 @@ final class EtcdClients {
 		ClientBuilder builder = Client.builder()
 			.endpoints(settings.endpoints().toArray(URI[]::new))
 			.connectTimeout(settings.requestTimeout())
-			.retryMaxDuration(settings.requestTimeout());
+			.retryMaxDuration(settings.requestTimeout())
+			.maxInboundMessageSize(Integer.MAX_VALUE);
 		if (settings.username() != null && settings.password() != null) {
 			builder.user(ByteSequence.from(settings.username(), StandardCharsets.UTF_8))
 				.password(ByteSequence.from(settings.password(), StandardCharsets.UTF_8));
