@@ -3,12 +3,23 @@ package dev.discovery.consul;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
+import dev.discovery.core.InvalidValueException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Every builder setting is checked by {@code build()}, with a message that names it, shows
@@ -16,19 +27,55 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class ConsulBackendBuilderTest {
 
-	@Test
-	void schemeMustBeHttpOrHttps() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().scheme("ftp").build())
-			.withMessage("Invalid scheme 'ftp': must be http or https");
+	private static final Map<String, BiConsumer<ConsulBackend.Builder, Duration>> DURATION_SETTERS = Map.of("ttl",
+			ConsulBackend.Builder::ttl, "checkInterval", ConsulBackend.Builder::checkInterval, "deregisterCriticalAfter",
+			ConsulBackend.Builder::deregisterCriticalAfter, "requestTimeout", ConsulBackend.Builder::requestTimeout,
+			"watchWait", ConsulBackend.Builder::watchWait);
+
+	@ParameterizedTest
+	@ValueSource(strings = { "ftp", "HTTP", "", "grpc" })
+	void schemeMustBeHttpOrHttps(String scheme) {
+		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().scheme(scheme).build())
+			.withMessage("Invalid scheme '" + scheme + "': must be http or https");
 	}
 
-	@Test
-	void hostAndPortAreChecked() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().host("http://consul").build())
-			.withMessageContaining("host")
-			.withMessageContaining("'http://consul'");
-		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().port(0).build())
-			.withMessage("Invalid port '0': must be between 1 and 65535");
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			''                    | ''
+			http://consul         | ' (remove the scheme)'
+			https://consul:8501/  | ' (remove the scheme)'
+			consul:8500           | ' (a host with '':'' must be an IPv6 address)'
+			consul/v1             | ''
+			""")
+	void hostMustBeABareHost(String host, String hint) {
+		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().host(host).build())
+			.withMessage("Invalid host '" + host + "': must be a host name or IP address of 1-253 characters, "
+					+ "without scheme, port or path" + hint);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 0, -1, 65536 })
+	void portMustBeInRange(int port) {
+		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().port(port).build())
+			.withMessage("Invalid port '" + port + "': must be between 1 and 65535");
+	}
+
+	static Stream<Arguments> zeroOrNegativeDurations() {
+		return DURATION_SETTERS.keySet()
+			.stream()
+			.sorted()
+			.flatMap((setting) -> Stream.of(arguments(setting, Duration.ZERO, "PT0S"),
+					arguments(setting, Duration.ofSeconds(-1), "PT-1S")));
+	}
+
+	@ParameterizedTest
+	@MethodSource("zeroOrNegativeDurations")
+	void zeroOrNegativeDurationsAreRejected(String setting, Duration duration, String shown) {
+		ConsulBackend.Builder builder = ConsulBackend.builder();
+		DURATION_SETTERS.get(setting).accept(builder, duration);
+		assertThatExceptionOfType(InvalidValueException.class).isThrownBy(builder::build)
+			.withMessage("Invalid " + setting + " '" + shown + "': must be a positive duration")
+			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo(setting));
 	}
 
 	@Test
@@ -42,11 +89,11 @@ class ConsulBackendBuilderTest {
 			.isThrownBy(() -> ConsulBackend.builder().watchWait(Duration.ofMinutes(6)).build())
 			.withMessage("Invalid watchWait 'PT6M': must be at most PT5M");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ConsulBackend.builder().checkInterval(Duration.ZERO).build())
-			.withMessageContaining("checkInterval");
+			.isThrownBy(() -> ConsulBackend.builder().checkInterval(Duration.ofMillis(999)).build())
+			.withMessage("Invalid checkInterval 'PT0.999S': must be at least PT1S");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ConsulBackend.builder().requestTimeout(Duration.ofSeconds(-1)).build())
-			.withMessageContaining("requestTimeout");
+			.isThrownBy(() -> ConsulBackend.builder().requestTimeout(Duration.ofMinutes(11)).build())
+			.withMessage("Invalid requestTimeout 'PT11M': must be at most PT10M");
 	}
 
 	@Test

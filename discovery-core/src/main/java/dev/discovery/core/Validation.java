@@ -201,7 +201,7 @@ public final class Validation {
 	 */
 	public static Duration positive(String field, @Nullable Duration duration) {
 		if (duration == null || duration.isZero() || duration.isNegative()) {
-			throw invalid(field, String.valueOf(duration), "must be a positive duration");
+			throw invalid(field, (duration != null) ? duration.toString() : null, "must be a positive duration");
 		}
 		return duration;
 	}

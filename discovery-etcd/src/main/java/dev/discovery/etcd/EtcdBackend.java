@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,7 +287,9 @@ public final class EtcdBackend implements DiscoveryBackend {
 
 		private static final int MAX_NAMESPACE_LENGTH = 128;
 
-		private List<String> endpoints = List.of("http://127.0.0.1:2379");
+		private static final Pattern USER_INFO = Pattern.compile("//[^/]*@");
+
+		private List<@Nullable String> endpoints = List.of("http://127.0.0.1:2379");
 
 		private String namespace = "discovery";
 
@@ -313,7 +317,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 		 * @return this builder
 		 */
 		public Builder endpoints(String... endpoints) {
-			return endpoints(List.of(endpoints));
+			return endpoints(Arrays.asList(endpoints));
 		}
 
 		/**
@@ -322,7 +326,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 		 * @return this builder
 		 */
 		public Builder endpoints(List<String> endpoints) {
-			this.endpoints = List.copyOf(endpoints);
+			this.endpoints = Collections.unmodifiableList(new ArrayList<>(endpoints));
 			return this;
 		}
 
@@ -446,31 +450,35 @@ public final class EtcdBackend implements DiscoveryBackend {
 			if (endpoint == null) {
 				throw Validation.invalid("endpoint", null, rule);
 			}
+			String shown = USER_INFO.matcher(endpoint).replaceFirst("//******@");
 			URI uri;
 			try {
 				uri = new URI(endpoint);
 			}
 			catch (URISyntaxException ex) {
-				throw Validation.invalid("endpoint", endpoint, rule);
+				throw Validation.invalid("endpoint", shown, rule);
 			}
 			if (uri.getScheme() == null || uri.getHost() == null) {
-				throw Validation.invalid("endpoint", endpoint, rule);
+				throw Validation.invalid("endpoint", shown, rule);
 			}
 			if (!uri.getScheme().equals("http") && !uri.getScheme().equals("https")) {
-				throw Validation.invalid("endpoint", endpoint, "has the unknown scheme '" + uri.getScheme()
+				throw Validation.invalid("endpoint", shown, "has the unknown scheme '" + uri.getScheme()
 						+ "': " + rule);
 			}
 			if (uri.getPort() == -1) {
-				throw Validation.invalid("endpoint", endpoint, "has no port: " + rule);
+				throw Validation.invalid("endpoint", shown, "has no port: " + rule);
 			}
 			if (uri.getPort() < 1 || uri.getPort() > 65535) {
-				throw Validation.invalid("endpoint", endpoint, "has a port outside 1-65535: " + rule);
+				throw Validation.invalid("endpoint", shown, "has a port outside 1-65535: " + rule);
+			}
+			if (uri.getRawUserInfo() != null) {
+				throw Validation.invalid("endpoint", shown, "must not have user info (set username and password "
+						+ "instead): " + rule);
 			}
 			boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
-					&& uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+					&& uri.getRawQuery() == null && uri.getRawFragment() == null;
 			if (!bare) {
-				throw Validation.invalid("endpoint", endpoint,
-						"must not have user info, path, query or fragment: " + rule);
+				throw Validation.invalid("endpoint", shown, "must not have a path, query or fragment: " + rule);
 			}
 			return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
 		}

@@ -4,14 +4,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+import dev.discovery.core.InvalidValueException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * {@link EtcdBackend.Builder#build()} checks every setting before anything is created, and
@@ -19,16 +28,48 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class EtcdBackendBuilderTest {
 
+	private static final String ENDPOINT_RULE = "must be a URL with scheme http or https, a host and a port, like "
+			+ "http://127.0.0.1:2379";
+
+	private static final Map<String, BiConsumer<EtcdBackend.Builder, Duration>> DURATION_SETTERS = Map
+		.of("ttl", EtcdBackend.Builder::ttl, "requestTimeout", EtcdBackend.Builder::requestTimeout);
+
 	@TempDir
 	Path directory;
 
 	@ParameterizedTest
-	@ValueSource(strings = { "127.0.0.1:2379", "http://127.0.0.1", "grpc://127.0.0.1:2379", "http://[::1", "",
-			"http://127.0.0.1:2379/v3" })
-	void malformedEndpointIsRejected(String endpoint) {
+	@CsvSource(delimiter = '|', textBlock = """
+			127.0.0.1:2379            | ''
+			localhost:2379            | ''
+			''                        | ''
+			http://[::1               | ''
+			http:/127.0.0.1:2379      | ''
+			unix:///run/etcd.sock     | ''
+			http://127.0.0.1          | 'has no port: '
+			grpc://127.0.0.1:2379     | 'has the unknown scheme ''grpc'': '
+			http://127.0.0.1:0        | 'has a port outside 1-65535: '
+			http://127.0.0.1:99999    | 'has a port outside 1-65535: '
+			http://127.0.0.1:2379/v3  | 'must not have a path, query or fragment: '
+			http://127.0.0.1:2379?x=1 | 'must not have a path, query or fragment: '
+			""")
+	void malformedEndpointIsRejectedNamingTheRule(String endpoint, String problem) {
 		assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackend.builder().endpoints(endpoint).build())
-			.withMessageStartingWith("Invalid endpoint '" + endpoint + "'")
-			.withMessageContaining("like http://127.0.0.1:2379");
+			.withMessage("Invalid endpoint '" + endpoint + "': " + problem + ENDPOINT_RULE);
+	}
+
+	@Test
+	void endpointWithCredentialsIsRejectedWithoutShowingThem() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EtcdBackend.builder().endpoints("http://app:hunter2@127.0.0.1:2379").build())
+			.withMessage("Invalid endpoint 'http://******@127.0.0.1:2379': must not have user info (set username and "
+					+ "password instead): " + ENDPOINT_RULE);
+	}
+
+	@Test
+	void nullEndpointIsRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> EtcdBackend.builder().endpoints("http://127.0.0.1:2379", null).build())
+			.withMessage("Invalid endpoint null: " + ENDPOINT_RULE);
 	}
 
 	@Test
@@ -45,16 +86,26 @@ class EtcdBackendBuilderTest {
 			.withMessageContaining("Invalid endpoints");
 	}
 
-	@Test
-	void nonPositiveOrSubSecondDurationsAreRejected() {
-		assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackend.builder().ttl(Duration.ZERO).build())
-			.withMessage("Invalid ttl 'PT0S': must be a positive duration");
-		assertThatIllegalArgumentException().isThrownBy(() -> EtcdBackend.builder().ttl(Duration.ofMillis(500)).build())
-			.withMessageContaining("Invalid ttl 'PT0.5S'")
-			.withMessageContaining("at least 1 second");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> EtcdBackend.builder().requestTimeout(Duration.ofSeconds(-1)).build())
-			.withMessage("Invalid requestTimeout 'PT-1S': must be a positive duration");
+	static Stream<Arguments> badDurations() {
+		return Stream.of(
+				arguments("ttl", Duration.ZERO, "Invalid ttl 'PT0S': must be a positive duration"),
+				arguments("ttl", Duration.ofSeconds(-1), "Invalid ttl 'PT-1S': must be a positive duration"),
+				arguments("ttl", null, "Invalid ttl null: must be a positive duration"),
+				arguments("ttl", Duration.ofMillis(500),
+						"Invalid ttl 'PT0.5S': must be at least 1 second (etcd leases count seconds)"),
+				arguments("requestTimeout", Duration.ZERO, "Invalid requestTimeout 'PT0S': must be a positive duration"),
+				arguments("requestTimeout", Duration.ofSeconds(-1),
+						"Invalid requestTimeout 'PT-1S': must be a positive duration"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("badDurations")
+	void zeroNegativeOrSubSecondDurationsAreRejected(String setting, Duration duration, String message) {
+		EtcdBackend.Builder builder = EtcdBackend.builder();
+		DURATION_SETTERS.get(setting).accept(builder, duration);
+		assertThatExceptionOfType(InvalidValueException.class).isThrownBy(builder::build)
+			.withMessage(message)
+			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo(setting));
 	}
 
 	@Test
