@@ -1,5 +1,8 @@
 package dev.discovery.spring.autoconfigure;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.discovery.consul.ConsulBackend;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +17,14 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(ConsulBackend.class)
 class ConsulBackendConfiguration {
 
+	private static final Map<String, String> PROPERTIES = Map.of("checkPath", "discovery.consul.check.path",
+			"checkInterval", "discovery.consul.check.interval", "deregisterCriticalAfter",
+			"discovery.consul.check.deregister-critical-after", "ttl", "discovery.registration.ttl");
+
+	private static final Map<String, String> CONNECTION_PROPERTIES = Map.of("host", "discovery.consul.host", "port",
+			"discovery.consul.port", "scheme", "discovery.consul.scheme", "token", "discovery.consul.token", "caFile",
+			"discovery.consul.ca-file");
+
 	@Bean
 	@ConditionalOnMissingBean
 	ConsulConnectionDetails consulConnectionDetails(DiscoveryProperties properties) {
@@ -23,6 +34,10 @@ class ConsulBackendConfiguration {
 	@Bean
 	DiscoveryBackendFactory consulBackendFactory(ConsulConnectionDetails connection, DiscoveryProperties properties) {
 		DiscoveryProperties.Consul.Check check = properties.getConsul().getCheck();
+		Map<String, String> sources = new HashMap<>(PROPERTIES);
+		if (connection instanceof PropertiesConsulConnectionDetails) {
+			sources.putAll(CONNECTION_PROPERTIES);
+		}
 		return new DiscoveryBackendFactory(DiscoveryProperties.Backend.CONSUL, (ttl) -> ConsulBackend.builder()
 			.host(connection.getHost())
 			.port(connection.getPort())
@@ -34,7 +49,7 @@ class ConsulBackendConfiguration {
 			.checkInterval(check.getInterval())
 			.deregisterCriticalAfter(check.getDeregisterCriticalAfter())
 			.ttl(ttl)
-			.build());
+			.build(), Map.copyOf(sources));
 	}
 
 }

@@ -95,12 +95,12 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		DiscoveryProperties properties = (DiscoveryProperties) target;
 		properties.instance.validate(errors);
 		check(errors, "registration.ttl", () -> Validation.positive("ttl", properties.registration.ttl));
-		check(errors, "etcd.request-timeout", () -> Validation.positive("timeout", properties.etcd.requestTimeout));
+		check(errors, "etcd.request-timeout", () -> Validation.positive("request timeout", properties.etcd.requestTimeout));
 		check(errors, "consul.port", () -> Validation.port("port", properties.consul.port));
 		Consul.Check consulCheck = properties.consul.check;
-		check(errors, "consul.check.interval", () -> Validation.positive("interval", consulCheck.interval));
+		check(errors, "consul.check.interval", () -> Validation.positive("check interval", consulCheck.interval));
 		check(errors, "consul.check.deregister-critical-after",
-				() -> Validation.positive("duration", consulCheck.deregisterCriticalAfter));
+				() -> Validation.positive("deregister-critical-after", consulCheck.deregisterCriticalAfter));
 		LoadBalancer loadBalancer = properties.loadBalancer;
 		loadBalancer.validate(errors, "load-balancer.");
 		loadBalancer.services.forEach((service, settings) -> {
@@ -198,7 +198,7 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 
 		/**
 		 * Metadata of the instance: at most 64 entries, keys of [A-Za-z0-9_-], values of at
-		 * most 512 characters.
+		 * most 512 bytes in UTF-8.
 		 */
 		private Map<String, String> metadata = new LinkedHashMap<>();
 
