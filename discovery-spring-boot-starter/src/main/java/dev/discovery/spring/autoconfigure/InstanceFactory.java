@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.function.IntFunction;
 
+import dev.discovery.core.InvalidValueException;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.Validation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,9 @@ import org.springframework.util.StringUtils;
 /**
  * Builds this application's {@link ServiceInstance} for a port from
  * {@code discovery.instance.*}: service from {@code spring.application.name} when not set,
- * host detected when not set.
+ * host detected when not set. A value that breaks a rule fails with the property to set,
+ * also when the value was derived (the service name from {@code spring.application.name},
+ * the default id).
  */
 final class InstanceFactory implements IntFunction<ServiceInstance> {
 
@@ -51,7 +55,12 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 				.metadata(this.settings.getMetadata())
 				.build();
 		}
-		catch (IllegalArgumentException ex) {
+		catch (InvalidValueException ex) {
+			if (ex.getField().equals("instance id") && this.settings.getId() == null) {
+				throw new InvalidDiscoveryPropertyException("discovery.instance.id",
+						ex.getMessage() + " (the default <service>-<host>-<port>, as the property is not set)",
+						"Set discovery.instance.id to an id that follows the rule above.");
+			}
 			throw new InvalidDiscoveryPropertyException("discovery.instance", ex.getMessage(),
 					"Fix the discovery.instance.* property the message names.");
 		}
@@ -63,6 +72,17 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 			throw new InvalidDiscoveryPropertyException("discovery.instance.service", "no service name to register under",
 					"Set spring.application.name or discovery.instance.service, "
 							+ "or set discovery.registration.enabled=false to only discover others.");
+		}
+		if (!StringUtils.hasText(configured)) {
+			try {
+				Validation.serviceName(name);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidDiscoveryPropertyException("spring.application.name",
+						ex.getMessage() + " (the service name, as discovery.instance.service is not set)",
+						"Set discovery.instance.service to a service name that follows the rule above; "
+								+ "spring.application.name can then stay as it is.");
+			}
 		}
 		return name;
 	}

@@ -1,5 +1,7 @@
 package dev.discovery.spring.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -114,6 +116,32 @@ class MisconfigurationReportTests {
 	@MethodSource("settingsCheckedWhenBound")
 	void settingRejectedWhenBoundIsReportedWithItsProperty(String setting, String problem, CapturedOutput output) {
 		assertThat(startupReport(output, "--discovery.backend=inmemory", "--" + setting)).contains(problem);
+	}
+
+	static Stream<Arguments> derivedInstanceValues() {
+		String service = "s".repeat(63);
+		String host = "h".repeat(70);
+		return Stream.of(
+				arguments(List.of("--spring.application.name=My App"), "spring.application.name: Invalid service "
+						+ "name 'My App': must be 1-63 characters of [A-Za-z0-9._-], start with a letter or digit, and "
+						+ "not contain '..' (the service name, as discovery.instance.service is not set)",
+						"Set discovery.instance.service to a service name that follows the rule above; "
+								+ "spring.application.name can then stay as it is."),
+				arguments(List.of("--discovery.instance.service=" + service, "--discovery.instance.host=" + host),
+						"discovery.instance.id: Invalid instance id '" + "s".repeat(40) + "'... (139 characters): "
+								+ "must be 1-128 characters of [A-Za-z0-9._-], start with a letter or digit, and not "
+								+ "contain '..' (the default <service>-<host>-<port>, as the property is not set)",
+						"Set discovery.instance.id to an id that follows the rule above."));
+	}
+
+	@ParameterizedTest
+	@MethodSource("derivedInstanceValues")
+	void invalidDerivedInstanceValueIsReportedWithThePropertyToSet(List<String> settings, String problem,
+			String action, CapturedOutput output) {
+		List<String> arguments = new ArrayList<>(List.of("--discovery.backend=inmemory", "--discovery.instance.port=9090"));
+		arguments.addAll(settings);
+		assertThat(startupReport(output, arguments.toArray(String[]::new)))
+			.contains("Service discovery is misconfigured. " + problem, action);
 	}
 
 	private static String startupReport(CapturedOutput output, String... arguments) {
