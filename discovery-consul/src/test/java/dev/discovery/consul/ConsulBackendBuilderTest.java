@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
-import dev.discovery.core.InvalidValueException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static dev.discovery.core.contract.SettingAssertions.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -71,11 +70,8 @@ class ConsulBackendBuilderTest {
 	@ParameterizedTest
 	@MethodSource("zeroOrNegativeDurations")
 	void zeroOrNegativeDurationsAreRejected(String setting, Duration duration, String shown) {
-		ConsulBackend.Builder builder = ConsulBackend.builder();
-		DURATION_SETTERS.get(setting).accept(builder, duration);
-		assertThatExceptionOfType(InvalidValueException.class).isThrownBy(builder::build)
-			.withMessage("Invalid " + setting + " '" + shown + "': must be a positive duration")
-			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo(setting));
+		assertRejected(ConsulBackend.builder(), setting, DURATION_SETTERS.get(setting), duration,
+				ConsulBackend.Builder::build, "Invalid " + setting + " '" + shown + "': must be a positive duration");
 	}
 
 	@Test

@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
-import dev.discovery.core.InvalidValueException;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,8 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static dev.discovery.core.contract.SettingAssertions.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -101,11 +99,8 @@ class EtcdBackendBuilderTest {
 	@ParameterizedTest
 	@MethodSource("badDurations")
 	void zeroNegativeOrSubSecondDurationsAreRejected(String setting, Duration duration, String message) {
-		EtcdBackend.Builder builder = EtcdBackend.builder();
-		DURATION_SETTERS.get(setting).accept(builder, duration);
-		assertThatExceptionOfType(InvalidValueException.class).isThrownBy(builder::build)
-			.withMessage(message)
-			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo(setting));
+		assertRejected(EtcdBackend.builder(), setting, DURATION_SETTERS.get(setting), duration, EtcdBackend.Builder::build,
+				message);
 	}
 
 	@Test
