@@ -64,11 +64,7 @@ class EtcdTlsIT {
 
 	@Test
 	void serverSignedByAnotherCaIsRefusedNamingTheCaFileSetting() {
-		try (EtcdBackend backend = EtcdBackend.builder()
-			.endpoints(tls.endpoints())
-			.caFile(untrusted.caFile())
-			.requestTimeout(Duration.ofSeconds(2))
-			.build()) {
+		try (EtcdBackend backend = impatient(tls).caFile(untrusted.caFile()).build()) {
 			assertRefused(backend, "the server's certificate is not trusted by the CAs in caFile " + untrusted.caFile()
 					+ ": PKIX path validation failed",
 					"Set caFile (discovery.etcd.ca-file) to the PEM file of the CA that signed it");
@@ -77,10 +73,7 @@ class EtcdTlsIT {
 
 	@Test
 	void serverThatTheJvmDoesNotTrustIsRefusedNamingTheCaFileSetting() {
-		try (EtcdBackend backend = EtcdBackend.builder()
-			.endpoints(tls.endpoints())
-			.requestTimeout(Duration.ofSeconds(2))
-			.build()) {
+		try (EtcdBackend backend = impatient(tls).build()) {
 			assertRefused(backend, "the server's certificate is not trusted by the JVM's trust store (no caFile is set)",
 					"Set caFile (discovery.etcd.ca-file) to the PEM file of the CA that signed it");
 		}
@@ -88,15 +81,15 @@ class EtcdTlsIT {
 
 	@Test
 	void clientWithoutACertificateIsRefusedByAServerThatRequiresOne() {
-		try (EtcdBackend backend = EtcdBackend.builder()
-			.endpoints(mutualTls.endpoints())
-			.caFile(certificates.caFile())
-			.requestTimeout(Duration.ofSeconds(2))
-			.build()) {
+		try (EtcdBackend backend = impatient(mutualTls).caFile(certificates.caFile()).build()) {
 			assertRefused(backend, "the server requires a client certificate and none is configured",
 					"set clientCertFile and clientKeyFile (discovery.etcd.client-cert-file and"
 							+ " discovery.etcd.client-key-file)");
 		}
+	}
+
+	private static EtcdBackend.Builder impatient(EtcdExtension server) {
+		return EtcdBackend.builder().endpoints(server.endpoints()).requestTimeout(Duration.ofSeconds(2));
 	}
 
 	private static void assertRefused(EtcdBackend backend, String problem, String fix) {
