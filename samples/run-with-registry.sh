@@ -57,6 +57,18 @@ fi
 pids+=($!)
 echo "$registry started (log: $work/$registry.log)"
 
+# The operator who may drain a greeting-service instance (POST /actuator/discovery):
+# SPRING_SECURITY_USER_PASSWORD if it is set, else a password made for this run and kept,
+# readable only by you, in a file that goes away with the run.
+if [[ -n "${SPRING_SECURITY_USER_PASSWORD:-}" ]]; then
+	operator_password='$SPRING_SECURITY_USER_PASSWORD'
+else
+	SPRING_SECURITY_USER_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+	(umask 077 && printf '%s\n' "$SPRING_SECURITY_USER_PASSWORD" >"$work/operator-password")
+	operator_password="\$(cat $work/operator-password)"
+fi
+export SPRING_SECURITY_USER_PASSWORD
+
 start() {
 	local module="$1" main="$2" port="$3"
 	local classpath
@@ -83,6 +95,8 @@ cat <<TEXT
 Running. Try:
   curl 'http://127.0.0.1:8080/spread?calls=10'        # who answered each call
   curl http://127.0.0.1:8081/actuator/discovery        # what greeting-service sees
+  curl -u "operator:$operator_password" -H 'Content-Type: application/json' \\
+       -d '{"status":"OUT_OF_SERVICE"}' http://127.0.0.1:8081/actuator/discovery   # drain it
   kill -9 ${pids[1]}                                     # kill the instance on 8081, then call again
 Ctrl-C stops everything.
 TEXT

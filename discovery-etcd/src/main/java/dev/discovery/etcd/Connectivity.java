@@ -6,12 +6,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the backend knows of its connection to etcd: whether the last request or probe was
- * answered, and if not, why. Every request the backend sends is linearizable, so an answer
- * also means the cluster has a leader. Reading it never waits on the network. Thread-safe.
+ * answered, and if not, why, including why the last TLS handshake failed. Every request the
+ * backend sends is linearizable, so an answer also means the cluster has a leader. Reading
+ * it never waits on the network. Thread-safe.
  */
 final class Connectivity {
 
 	private volatile @Nullable String error = "not connected yet";
+
+	private volatile @Nullable String handshakeProblem;
 
 	private volatile long memberId;
 
@@ -21,6 +24,7 @@ final class Connectivity {
 
 	void answered() {
 		this.error = null;
+		this.handshakeProblem = null;
 	}
 
 	void answered(long memberId, long raftTerm) {
@@ -59,6 +63,22 @@ final class Connectivity {
 	 */
 	@Nullable String error() {
 		return this.error;
+	}
+
+	/**
+	 * Notes why a TLS handshake failed; the next answer forgets it.
+	 * @param problem what failed and which setting to fix
+	 */
+	void handshakeFailed(String problem) {
+		this.handshakeProblem = problem;
+	}
+
+	/**
+	 * Says why the last TLS handshake failed, if no answer came since.
+	 * @return the problem, or {@code null}
+	 */
+	@Nullable String handshakeProblem() {
+		return this.handshakeProblem;
 	}
 
 	long memberId() {

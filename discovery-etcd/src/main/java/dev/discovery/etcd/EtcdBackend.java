@@ -84,7 +84,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 
 	private final EtcdRequests requests;
 
-	private final Connectivity connectivity = new Connectivity();
+	private final Connectivity connectivity;
 
 	private final Registrations registrations;
 
@@ -98,8 +98,9 @@ public final class EtcdBackend implements DiscoveryBackend {
 
 	private volatile boolean closed;
 
-	private EtcdBackend(EtcdSettings settings, @Nullable SslContext sslContext) {
+	private EtcdBackend(EtcdSettings settings, Connectivity connectivity, @Nullable SslContext sslContext) {
 		this.settings = settings;
+		this.connectivity = connectivity;
 		this.client = EtcdClients.create(settings, sslContext);
 		this.kv = this.client.getKVClient();
 		this.keys = new EtcdKeys(settings.namespace());
@@ -427,7 +428,9 @@ public final class EtcdBackend implements DiscoveryBackend {
 					Validation.positive("requestTimeout", this.requestTimeout));
 			checkCredentials();
 			checkClientCertificate();
-			return new EtcdBackend(settings, EtcdClients.sslContext(settings));
+			Connectivity connectivity = new Connectivity();
+			return new EtcdBackend(settings, connectivity,
+					EtcdClients.sslContext(settings, connectivity::handshakeFailed));
 		}
 
 		private List<URI> endpointUris() {

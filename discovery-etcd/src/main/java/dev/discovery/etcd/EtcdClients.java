@@ -3,6 +3,7 @@ package dev.discovery.etcd;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLException;
 
@@ -26,25 +27,19 @@ final class EtcdClients {
 	/**
 	 * Builds the TLS context, which reads and checks the PEM files.
 	 * @param settings the settings
+	 * @param handshakeProblems receives why a handshake failed: an untrusted server
+	 * certificate, or a server that asks for a client certificate when none is configured
 	 * @return the context, or {@code null} without TLS
 	 * @throws IllegalArgumentException if a PEM file cannot be used; the message names the
 	 * setting
 	 */
-	static @Nullable SslContext sslContext(EtcdSettings settings) {
+	static @Nullable SslContext sslContext(EtcdSettings settings, Consumer<String> handshakeProblems) {
 		if (!settings.tls()) {
 			return null;
 		}
-		SslContextBuilder builder = GrpcSslContexts.forClient();
 		Path caFile = settings.caFile();
-		if (caFile != null) {
-			try {
-				builder.trustManager(caFile.toFile());
-			}
-			catch (IllegalArgumentException ex) {
-				throw Validation.invalid("caFile", caFile.toString(), "must be a PEM file of CA certificates ("
-						+ ex.getMessage() + ")");
-			}
-		}
+		SslContextBuilder builder = GrpcSslContexts.forClient()
+			.trustManager(HandshakeProblems.trusting(caFile, handshakeProblems));
 		Path certFile = settings.clientCertFile();
 		Path keyFile = settings.clientKeyFile();
 		if (certFile != null && keyFile != null) {
@@ -56,6 +51,9 @@ final class EtcdClients {
 						"must be a PEM certificate whose PKCS#8 PEM key is clientKeyFile " + keyFile + " ("
 								+ ex.getMessage() + ")");
 			}
+		}
+		else {
+			builder.keyManager(HandshakeProblems.withoutClientCertificate(handshakeProblems));
 		}
 		try {
 			return builder.build();

@@ -10,11 +10,13 @@ import java.util.concurrent.TimeoutException;
 import dev.discovery.core.DiscoveryException;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
 
 /**
  * Puts a deadline on every etcd request, notes answers in {@link Connectivity}, and turns
  * failures into {@link DiscoveryException}s that say which etcd, which operation and why,
- * never with a password. Thread-safe.
+ * never with a password. Where the fix is a setting (credentials, the namespace a user may
+ * use, TLS files), the reason names it. Thread-safe.
  */
 final class EtcdRequests {
 
@@ -48,7 +50,8 @@ final class EtcdRequests {
 		catch (TimeoutException ex) {
 			request.cancel(false);
 			this.connectivity.failed();
-			throw new DiscoveryException(this.settings.target() + ": " + operation + " timed out after " + timeout(), ex);
+			throw new DiscoveryException(
+					this.settings.target() + ": " + operation + " timed out after " + timeout() + handshakeProblem(), ex);
 		}
 		catch (ExecutionException ex) {
 			throw failure(operation, ex.getCause());
@@ -89,10 +92,18 @@ final class EtcdRequests {
 	String reason(Throwable failure) {
 		Throwable cause = unwrap(failure);
 		if (isAuthenticationFailure(cause)) {
-			return "authentication failed for user '" + this.settings.username() + "' (check the user name and password)";
+			return "authentication failed for user '" + this.settings.username()
+					+ "': set username and password (discovery.etcd.username and discovery.etcd.password) to a user"
+					+ " etcd knows";
+		}
+		if (isPermissionDenied(cause)) {
+			String user = (this.settings.username() != null) ? "user '" + this.settings.username() + "'" : "this client";
+			return "permission denied: " + user + " may not use the namespace '" + this.settings.namespace()
+					+ "' (keys under /" + this.settings.namespace() + "/): grant its role read-write access to that"
+					+ " prefix, or set namespace (discovery.etcd.namespace) to one it may use";
 		}
 		if (cause instanceof TimeoutException) {
-			return "no answer within " + timeout();
+			return "no answer within " + timeout() + handshakeProblem();
 		}
 		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
 	}
@@ -101,6 +112,16 @@ final class EtcdRequests {
 		Throwable cause = unwrap(failure);
 		return cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND
 				&& String.valueOf(etcd.getMessage()).contains("lease not found");
+	}
+
+	private String handshakeProblem() {
+		String problem = this.connectivity.handshakeProblem();
+		return (problem != null) ? "; the last TLS handshake failed: " + problem : "";
+	}
+
+	private static boolean isPermissionDenied(Throwable cause) {
+		return Status.fromThrowable(cause).getCode() == Status.Code.PERMISSION_DENIED
+				|| (cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.PERMISSION_DENIED);
 	}
 
 	private static boolean isAuthenticationFailure(Throwable cause) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.etcd.testserver.CapturedLog;
 import dev.discovery.etcd.testserver.EtcdAuthentication;
 import dev.discovery.etcd.testserver.EtcdExtension;
 import org.awaitility.Awaitility;
@@ -15,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * User and password authentication against etcd with auth enabled: a user whose role may
- * read and write the namespace registers and discovers; a wrong password fails with a
- * message that says so and never shows the password.
+ * User and password authentication against etcd with auth enabled: a user whose only role
+ * may read and write the namespace's prefix registers and discovers there, and is denied
+ * everywhere else with a message that names the namespace; a wrong password fails with a
+ * message that names the settings and never shows the password.
  */
 class EtcdAuthIT {
 
@@ -55,7 +57,8 @@ class EtcdAuthIT {
 		try (EtcdBackend backend = backend(WRONG_PASSWORD)) {
 			assertThatExceptionOfType(DiscoveryException.class)
 				.isThrownBy(() -> backend.register(ServiceInstance.builder("guarded", "127.0.0.1", 8081).build()))
-				.withMessageContaining("authentication failed for user 'app'")
+				.withMessageContaining("authentication failed for user 'app': set username and password"
+						+ " (discovery.etcd.username and discovery.etcd.password)")
 				.withMessageNotContaining(WRONG_PASSWORD);
 			Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 				assertThat(backend.health().reachable()).isFalse();
@@ -67,9 +70,43 @@ class EtcdAuthIT {
 		}
 	}
 
+	@Test
+	void namespaceOutsideTheRolesPrefixIsDeniedNamingIt() {
+		String denial = "permission denied: user 'app' may not use the namespace 'discovery-other'"
+				+ " (keys under /discovery-other/)";
+		try (EtcdBackend allowed = backend(PASSWORD);
+				EtcdBackend outside = backend(PASSWORD, "discovery-other");
+				CapturedLog log = new CapturedLog()) {
+			ServiceInstance instance = ServiceInstance.builder("fenced", "127.0.0.1", 8082).build();
+			allowed.register(instance);
+
+			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> outside.register(instance))
+				.withMessage("etcd " + etcd.endpoints() + " as user 'app': registering fenced/" + instance.id()
+						+ " failed: " + denial + ": grant its role read-write access to that prefix, or set namespace"
+						+ " (discovery.etcd.namespace) to one it may use");
+			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> outside.instances("fenced"))
+				.withMessageContaining("reading service fenced failed: " + denial);
+			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(outside::services)
+				.withMessageContaining("listing services failed: " + denial);
+			outside.watch("fenced", (instances) -> {
+			});
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> log.linesContaining("Watch of service 'fenced' interrupted"), (lines) -> !lines.isEmpty());
+			assertThat(log.linesContaining("Watch of service 'fenced' interrupted")).first().asString().contains(denial);
+
+			assertThat(allowed.instances("fenced")).containsExactly(instance);
+		}
+	}
+
 	private static EtcdBackend backend(String password) {
+		return backend(password, "discovery");
+	}
+
+	private static EtcdBackend backend(String password, String namespace) {
 		return EtcdBackend.builder()
 			.endpoints(etcd.endpoints())
+			.namespace(namespace)
 			.username("app")
 			.password(password)
 			.requestTimeout(Duration.ofSeconds(2))

@@ -40,6 +40,9 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	public static final String REGISTER_AND_DISCOVER_RULES = "service_prefix \"\" { policy = \"write\" }\n"
 			+ "node_prefix \"\" { policy = \"read\" }";
 
+	private static final String DISCOVER_RULES = "service_prefix \"\" { policy = \"read\" }\n"
+			+ "node_prefix \"\" { policy = \"read\" }";
+
 	private static final Duration STARTUP_DEADLINE = Duration.ofSeconds(30);
 
 	private static final Pattern SECRET_ID = Pattern.compile("\"SecretID\"\\s*:\\s*\"([^\"]+)\"");
@@ -158,6 +161,19 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 			throw new IllegalStateException("This agent has no ACLs");
 		}
 		return this.masterToken;
+	}
+
+	/**
+	 * ACL rules that let a token register the named services only, and discover every one.
+	 * @param services the names it may register
+	 * @return the rules
+	 */
+	public static String registerOnlyRules(String... services) {
+		StringBuilder rules = new StringBuilder();
+		for (String service : services) {
+			rules.append("service \"").append(service).append("\" { policy = \"write\" }\n");
+		}
+		return rules.append(DISCOVER_RULES).toString();
 	}
 
 	/** A builder of backends on this agent. */

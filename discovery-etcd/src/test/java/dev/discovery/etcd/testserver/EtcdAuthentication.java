@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.auth.Permission;
 
 /**
@@ -30,7 +31,22 @@ public final class EtcdAuthentication {
 	 */
 	public static void enable(List<String> endpoints, String user, String password, String keyPrefix)
 			throws Exception {
-		try (Client admin = Client.builder().endpoints(endpoints.toArray(String[]::new)).build()) {
+		enable(Client.builder().endpoints(endpoints.toArray(String[]::new)), user, password, keyPrefix);
+	}
+
+	/**
+	 * Creates the users and role through a client with settings of its own, such as TLS,
+	 * then enables authentication.
+	 * @param client the builder of the client that configures etcd, which must not have
+	 * authentication yet
+	 * @param user the application user
+	 * @param password the application user's password
+	 * @param keyPrefix the only prefix the user may read and write, for example {@code /discovery/}
+	 * @throws Exception if etcd refused a step or did not answer within 5 s
+	 */
+	public static void enable(ClientBuilder client, String user, String password, String keyPrefix)
+			throws Exception {
+		try (Client admin = client.build()) {
 			Auth auth = admin.getAuthClient();
 			String role = user + "-role";
 			await(auth.roleAdd(bytes("root")));

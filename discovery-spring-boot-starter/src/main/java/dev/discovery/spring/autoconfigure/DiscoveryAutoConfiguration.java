@@ -19,14 +19,15 @@ import org.springframework.context.annotation.Import;
 /**
  * Auto-configuration of service discovery: the {@link DiscoveryBackend} that
  * {@code discovery.backend} selects, the per-service load balancers, the
- * {@link DiscoveryClient}, and this application's registration. Every bean backs
- * off when the application defines its own.
+ * {@link DiscoveryClient}, this application's registration, and the masking of the
+ * secret {@code discovery.*} properties in the actuator. Every bean backs off when the
+ * application defines its own.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DiscoveryProperties.class)
 @Import({ InMemoryBackendConfiguration.class, EtcdBackendConfiguration.class, ConsulBackendConfiguration.class,
-		SelfRegistrationConfiguration.class })
+		SelfRegistrationConfiguration.class, SecretSanitizingConfiguration.class })
 public class DiscoveryAutoConfiguration {
 
 	@Bean(destroyMethod = "close")

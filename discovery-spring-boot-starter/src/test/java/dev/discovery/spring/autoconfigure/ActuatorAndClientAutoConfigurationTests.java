@@ -1,5 +1,7 @@
 package dev.discovery.spring.autoconfigure;
 
+import java.util.List;
+
 import dev.discovery.consul.ConsulBackend;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.etcd.EtcdBackend;
@@ -12,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -53,6 +57,22 @@ class ActuatorAndClientAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(DiscoveryEndpoint.class));
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=discovery")
 			.run((context) -> assertThat(context).hasSingleBean(DiscoveryEndpoint.class));
+	}
+
+	@Test
+	void secretDiscoveryPropertiesAreMaskedInEveryFormOfTheirName() {
+		this.runner.run((context) -> {
+			SanitizingFunction masking = context.getBean(SanitizingFunction.class);
+			assertThat(List.of("discovery.etcd.password", "DISCOVERY_ETCD_PASSWORD", "discovery.consul.token",
+					"DISCOVERY_CONSUL_TOKEN", "discovery.instance.metadata.api-key",
+					"DISCOVERY_INSTANCE_METADATA_DB_SECRET"))
+				.allSatisfy((name) -> assertThat(masking.applyUnlessFiltered(new SanitizableData(null, name, "s3cret"))
+					.getValue()).as(name).isEqualTo(SanitizableData.SANITIZED_VALUE));
+			assertThat(List.of("discovery.etcd.username", "discovery.consul.host", "discovery.instance.metadata.zone",
+					"spring.datasource.password"))
+				.allSatisfy((name) -> assertThat(masking.applyUnlessFiltered(new SanitizableData(null, name, "s3cret"))
+					.getValue()).as(name).isEqualTo("s3cret"));
+		});
 	}
 
 	@Test

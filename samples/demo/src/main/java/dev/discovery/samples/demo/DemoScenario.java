@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,8 @@ import org.springframework.web.client.RestClient;
  * Three greeting-service instances, A, B and C, and the greeting client, all in this JVM on
  * the in-memory registry. While the client calls greeting-service without pause, A is
  * drained and stopped gracefully, B is killed, and both are started again. Every step checks
- * what the client saw, and the timeline shows it.
+ * what the client saw, and the timeline shows it. The drain is the operator's authenticated
+ * {@code POST /actuator/discovery}, with a password made for this run.
  */
 public final class DemoScenario {
 
@@ -45,6 +47,8 @@ public final class DemoScenario {
 	private static final String DRAIN = "{\"status\":\"OUT_OF_SERVICE\"}";
 
 	private final PrintStream out;
+
+	private final String operatorPassword = UUID.randomUUID().toString();
 
 	private final Map<String, Service> services = new LinkedHashMap<>();
 
@@ -98,9 +102,11 @@ public final class DemoScenario {
 			step = "drain";
 			Service a = this.services.get("A");
 			note(step, "POST /actuator/discovery " + DRAIN + " on A: A stays up but gets no new calls");
+			String operator = a.context().getEnvironment().getRequiredProperty("spring.security.user.name");
 			RestClient.create()
 				.post()
 				.uri("http://127.0.0.1:" + a.port + "/actuator/discovery")
+				.headers((headers) -> headers.setBasicAuth(operator, this.operatorPassword))
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(DRAIN)
 				.retrieve()
@@ -178,7 +184,8 @@ public final class DemoScenario {
 	private ConfigurableApplicationContext start(Class<?> application, int port) {
 		String name = (application == GreetingServiceApplication.class) ? GreetingCalls.SERVICE : "greeting-client";
 		return new SpringApplicationBuilder(application).run("--spring.config.name=demo",
-				"--spring.application.name=" + name, "--server.port=" + port);
+				"--spring.application.name=" + name, "--server.port=" + port,
+				"--spring.security.user.password=" + this.operatorPassword);
 	}
 
 	/**
