@@ -3,6 +3,7 @@ package dev.discovery.etcd;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import javax.net.ssl.SSLException;
 
@@ -19,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  * Creates the jetcd client of a backend from its settings.
  */
 final class EtcdClients {
+
+	/**
+	 * How long a connection may stay silent before gRPC pings it; the smallest that gRPC
+	 * allows. jetcd's default of 30 s left a frozen member's connection, and the lease
+	 * keep-alive and watches pinned to it, silent for 40 s.
+	 */
+	static final Duration CONNECTION_KEEPALIVE = Duration.ofSeconds(10);
 
 	private EtcdClients() {
 	}
@@ -66,7 +74,10 @@ final class EtcdClients {
 	}
 
 	/**
-	 * Creates a client. Nothing is sent until the first request.
+	 * Creates a client. Nothing is sent until the first request. A member that stops
+	 * answering without closing its connection (frozen, or behind a network black hole) is
+	 * dropped when a keep-alive ping gets no answer, within 10 s plus the request timeout;
+	 * the requests and streams on that connection then fail and are sent to the others.
 	 * @param settings the settings
 	 * @param sslContext the TLS context, or {@code null}
 	 * @return the client
@@ -75,7 +86,9 @@ final class EtcdClients {
 		ClientBuilder builder = Client.builder()
 			.endpoints(settings.endpoints().toArray(URI[]::new))
 			.connectTimeout(settings.requestTimeout())
-			.retryMaxDuration(settings.requestTimeout());
+			.retryMaxDuration(settings.requestTimeout())
+			.keepaliveTime(CONNECTION_KEEPALIVE)
+			.keepaliveTimeout(settings.requestTimeout());
 		if (settings.username() != null && settings.password() != null) {
 			builder.user(ByteSequence.from(settings.username(), StandardCharsets.UTF_8))
 				.password(ByteSequence.from(settings.password(), StandardCharsets.UTF_8));
