@@ -55,8 +55,11 @@ import org.jspecify.annotations.Nullable;
  * Watches read the service's prefix and watch from the next revision; a watch that etcd
  * ends is read and watched again. Keys under the prefix that are not valid instances are
  * skipped with one warning each. Every request has the request timeout: during an outage
- * calls fail with a {@link DiscoveryException} instead of hanging. {@link #health()} reads
- * the result of a cheap probe sent every second and never waits on the network.
+ * calls fail with a {@link DiscoveryException} instead of hanging. A member that stops
+ * answering but keeps its connections open (frozen, or behind a network black hole) is
+ * dropped within 10 s plus the request timeout, and its lease keep-alive and watches move
+ * to the other members. {@link #health()} reads the result of a cheap probe sent every
+ * second and never waits on the network.
  * <p>
  * Threads: besides jetcd's own (an executor of two and a Vert.x event loop), one scheduler
  * thread (probe, watch bookkeeping), one restore thread started at the first lease loss or

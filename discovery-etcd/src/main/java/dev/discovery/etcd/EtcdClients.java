@@ -3,6 +3,7 @@ package dev.discovery.etcd;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLException;
@@ -20,6 +21,13 @@ import org.jspecify.annotations.Nullable;
  * Creates the jetcd client of a backend from its settings.
  */
 final class EtcdClients {
+
+	/**
+	 * How long a connection may stay silent before gRPC pings it; the smallest that gRPC
+	 * allows. jetcd's default of 30 s left a frozen member's connection, and the lease
+	 * keep-alive and watches pinned to it, silent for 40 s.
+	 */
+	static final Duration CONNECTION_KEEPALIVE = Duration.ofSeconds(10);
 
 	private EtcdClients() {
 	}
@@ -67,7 +75,10 @@ final class EtcdClients {
 	 * Creates a client. Nothing is sent until the first request. Like etcd's own Go client,
 	 * it accepts responses of any size up to 2 GiB rather than gRPC's default of 4 MiB, so
 	 * that a service whose keys hold more than 4 MiB (many large instances, or foreign
-	 * values of up to etcd's 1.5 MiB each) can still be read.
+	 * values of up to etcd's 1.5 MiB each) can still be read. A member that stops
+	 * answering without closing its connection (frozen, or behind a network black hole) is
+	 * dropped when a keep-alive ping gets no answer, within 10 s plus the request timeout;
+	 * the requests and streams on that connection then fail and are sent to the others.
 	 * @param settings the settings
 	 * @param sslContext the TLS context, or {@code null}
 	 * @return the client
@@ -77,7 +88,9 @@ final class EtcdClients {
 			.endpoints(settings.endpoints().toArray(URI[]::new))
 			.connectTimeout(settings.requestTimeout())
 			.retryMaxDuration(settings.requestTimeout())
-			.maxInboundMessageSize(Integer.MAX_VALUE);
+			.maxInboundMessageSize(Integer.MAX_VALUE)
+			.keepaliveTime(CONNECTION_KEEPALIVE)
+			.keepaliveTimeout(settings.requestTimeout());
 		if (settings.username() != null && settings.password() != null) {
 			builder.user(ByteSequence.from(settings.username(), StandardCharsets.UTF_8))
 				.password(ByteSequence.from(settings.password(), StandardCharsets.UTF_8));

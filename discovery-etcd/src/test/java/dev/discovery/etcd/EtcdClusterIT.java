@@ -1,16 +1,28 @@
 package dev.discovery.etcd;
 
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpServer;
 
 import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.Registration;
 import dev.discovery.core.RegistrationState;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.ServiceUnavailableException;
 import dev.discovery.etcd.testserver.EtcdCluster;
 import dev.discovery.etcd.testserver.EtcdExtension;
 import dev.discovery.etcd.testserver.EtcdMember;
@@ -27,15 +39,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A 3-member etcd cluster loses its leader, then its quorum, and a watcher falls behind a
- * compaction; registrations survive and views converge to the truth.
+ * A 3-member etcd cluster loses its leader, is frozen whole for 60 s while a client keeps
+ * calling instances it chose from its last view, and a watcher falls behind a compaction;
+ * registrations survive, no call fails, and views converge to the truth.
  */
 class EtcdClusterIT {
+
+	private static final Duration REGISTRY_LOSS = Duration.ofSeconds(60);
 
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.ownCluster(3);
 
 	private final List<EtcdBackend> backends = new ArrayList<>();
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 	private EtcdBackend owner;
 
@@ -56,6 +73,7 @@ class EtcdClusterIT {
 		this.backends.forEach(EtcdBackend::close);
 		EtcdCluster cluster = etcd.cluster();
 		cluster.members().stream().filter((member) -> !member.isRunning()).forEach(cluster::restart);
+		cluster.members().forEach(EtcdMember::resume);
 		cluster.awaitHealthy();
 	}
 
@@ -83,30 +101,66 @@ class EtcdClusterIT {
 	}
 
 	@Test
-	void quorumLossKeepsTheLastViewAndReportsStaleThenRecovers() {
-		List<Registration> registrations = registerThree("quorum");
-		awaitView("quorum", registrations);
-		List<ServiceInstance> before = this.client.getAllInstances("quorum");
-		List<EtcdMember> members = etcd.cluster().members();
+	void registryFrozenFor60sKeepsServingCallsFromTheLastViewAndReportsStaleThenRecovers() throws Exception {
+		List<HttpServer> servers = List.of(FaultClient.serve("frozen-0"), FaultClient.serve("frozen-1"),
+				FaultClient.serve("frozen-2"), FaultClient.serve("after-recovery"));
+		ScheduledExecutorService caller = Executors.newSingleThreadScheduledExecutor();
+		try {
+			List<Registration> registrations = new ArrayList<>();
+			for (HttpServer server : servers.subList(0, 3)) {
+				registrations.add(this.owner.register(instance("frozen", server.getAddress().getPort())));
+			}
+			awaitView("frozen", registrations);
+			List<ServiceInstance> before = this.client.getAllInstances("frozen");
+			AtomicLong succeeded = new AtomicLong();
+			List<Exception> failed = new CopyOnWriteArrayList<>();
+			caller.scheduleWithFixedDelay(() -> call("frozen", succeeded, failed), 0, 10, TimeUnit.MILLISECONDS);
+			List<EtcdMember> members = etcd.cluster().members();
 
-		members.get(0).kill();
-		members.get(1).kill();
+			members.forEach(EtcdMember::pause);
+			long pausedAt = System.nanoTime();
+			long callsBefore = succeeded.get();
+			eventually().until(this.client::isStale);
+			Duration rest = REGISTRY_LOSS.minusNanos(System.nanoTime() - pausedAt);
+			Awaitility.await("the last view and stale health while etcd is frozen")
+				.during(rest)
+				.atMost(rest.plusSeconds(1))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> this.client.isStale() && this.client.getAllInstances("frozen").equals(before));
+			long callsWhileFrozen = succeeded.get() - callsBefore;
+			assertThat(failed).as("calls that failed while etcd was frozen").isEmpty();
+			assertThat(callsWhileFrozen).as("calls that succeeded while etcd was frozen")
+				.isGreaterThan(REGISTRY_LOSS.toSeconds() * 10);
+			members.forEach(EtcdMember::resume);
+			etcd.cluster().awaitHealthy();
+			long healthyAt = System.nanoTime();
 
-		eventually().until(this.client::isStale);
-		eventually().until(() -> !this.owner.health().reachable());
-		assertThat(this.client.getAllInstances("quorum")).isEqualTo(before);
-
-		etcd.cluster().restart(members.get(0));
-		etcd.cluster().restart(members.get(1));
-		etcd.cluster().awaitHealthy();
-		Registration afterRecovery = this.owner.register(instance("quorum", 8104));
-		List<Registration> all = new ArrayList<>(registrations);
-		all.add(afterRecovery);
-		awaitView("quorum", all);
-		eventually().untilAsserted(() -> {
-			assertThat(this.client.isStale()).isFalse();
-			assertThat(all).extracting(Registration::state).containsOnly(RegistrationState.REGISTERED);
-		});
+			eventually().until(() -> !this.client.isStale());
+			long freshAt = System.nanoTime();
+			eventually().ignoreException(DiscoveryException.class)
+				.until(() -> registrations.stream()
+					.allMatch((registration) -> registration.state() == RegistrationState.REGISTERED)
+						&& Set.copyOf(this.owner.instances("frozen")).equals(Set.copyOf(before))
+						&& this.client.getAllInstances("frozen").equals(before));
+			long backAt = System.nanoTime();
+			List<Exception> failedAfterResume = List.copyOf(failed);
+			List<Registration> all = new ArrayList<>(registrations);
+			all.add(this.owner.register(instance("frozen", servers.get(3).getAddress().getPort())));
+			awaitView("frozen", all);
+			caller.shutdown();
+			assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			System.out.printf("etcd frozen %d s: %d calls succeeded meanwhile, none failed; after SIGCONT %d failed "
+					+ "until the registrations were back; fresh %d ms and registrations back %d ms after etcd was "
+					+ "healthy%n", REGISTRY_LOSS.toSeconds(), callsWhileFrozen, failedAfterResume.size(),
+					millisSince(healthyAt, freshAt), millisSince(healthyAt, backAt));
+			assertThat(failedAfterResume).as("calls that failed after SIGCONT, as etcd expired the frozen leases")
+				.allMatch(ServiceUnavailableException.class::isInstance);
+			assertThat(failed).as("calls that failed once the registrations were back").isEqualTo(failedAfterResume);
+		}
+		finally {
+			caller.shutdownNow();
+			servers.forEach((server) -> server.stop(0));
+		}
 	}
 
 	@Test
@@ -136,6 +190,22 @@ class EtcdClusterIT {
 		}
 	}
 
+	private void call(String service, AtomicLong succeeded, List<Exception> failed) {
+		try {
+			int status = this.client.execute(service, null, false, (instance) -> this.http
+				.send(HttpRequest.newBuilder(instance.uri()).timeout(Duration.ofSeconds(2)).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode());
+			if (status != 200) {
+				throw new IOException("status " + status);
+			}
+			succeeded.incrementAndGet();
+		}
+		catch (Exception ex) {
+			failed.add(ex);
+		}
+	}
+
 	private List<Registration> registerThree(String service) {
 		return List.of(this.owner.register(instance(service, 8101)), this.owner.register(instance(service, 8102)),
 				this.owner.register(instance(service, 8103)));
@@ -157,6 +227,10 @@ class EtcdClusterIT {
 			.build();
 		this.backends.add(backend);
 		return backend;
+	}
+
+	private static long millisSince(long start, long end) {
+		return TimeUnit.NANOSECONDS.toMillis(end - start);
 	}
 
 	private static ServiceInstance instance(String service, int port) {
