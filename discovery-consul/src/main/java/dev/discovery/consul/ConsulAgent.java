@@ -1,7 +1,9 @@
 package dev.discovery.consul;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,6 +21,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
 import dev.discovery.consul.StatusMapping.TtlUpdate;
 import dev.discovery.core.ServiceInstance;
+import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * through consul-api's raw client with {@link ConsulJson}, because its models lack
  * {@code Weights} and the initial check status. Every failure becomes a
  * {@link ConsulCallException} that names the agent, the operation and the reason, never
- * the token, and is recorded in {@link AgentHealth}. Thread-safe.
+ * the token, and is recorded in {@link AgentHealth}; a call that timed out says after how
+ * long. Thread-safe.
  */
 final class ConsulAgent implements AutoCloseable {
 
@@ -52,14 +56,20 @@ final class ConsulAgent implements AutoCloseable {
 
 	private final AgentHealth health;
 
+	private final Duration connectTimeout;
+
+	private final Duration readTimeout;
+
 	ConsulAgent(CloseableHttpClient httpClient, ConsulRawClient rawClient, String address, @Nullable String token,
-			AgentHealth health) {
+			AgentHealth health, Duration connectTimeout, Duration readTimeout) {
 		this.httpClient = httpClient;
 		this.rawClient = rawClient;
 		this.client = new ConsulClient(rawClient);
 		this.address = address;
 		this.token = token;
 		this.health = health;
+		this.connectTimeout = connectTimeout;
+		this.readTimeout = readTimeout;
 	}
 
 	void register(ConsulJson.ServiceRegistration registration) {
@@ -168,11 +178,18 @@ final class ConsulAgent implements AutoCloseable {
 		}
 		catch (ConsulException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String message = "Consul agent at " + this.address + " is unreachable, could not " + operation + ": "
-					+ redact(String.valueOf(cause));
+			String message = (cause instanceof InterruptedIOException)
+					? "Consul agent at " + this.address + " did not answer in time, could not " + operation
+							+ ": timed out after " + timeout(cause) + " (" + redact(String.valueOf(cause)) + ")"
+					: "Consul agent at " + this.address + " is unreachable, could not " + operation + ": "
+							+ redact(String.valueOf(cause));
 			this.health.unreachable(message);
 			throw new ConsulCallException(message, 0, false, ex);
 		}
+	}
+
+	private Duration timeout(Throwable timedOut) {
+		return (timedOut instanceof ConnectTimeoutException) ? this.connectTimeout : this.readTimeout;
 	}
 
 	private static HttpResponse ok(HttpResponse response) {
