@@ -108,18 +108,16 @@ final class ConsulAgent implements AutoCloseable {
 		return call("read the health of service '" + service + "'", () -> {
 			HttpResponse response = ok(this.rawClient.makeGetRequest("/v1/health/service/" + service,
 					new QueryParams(waitSeconds, index)));
-			List<ConsulJson.HealthEntry> entries = gson.fromJson(response.getContent(), HEALTH_ENTRIES);
+			List<ConsulJson.HealthEntry> entries = present(gson.fromJson(response.getContent(), HEALTH_ENTRIES));
 			long nextIndex = (response.getConsulIndex() != null) ? response.getConsulIndex() : 0;
-			return new HealthSnapshot(nextIndex, InstanceMapping.instances((entries != null) ? entries : List.of()));
+			return new HealthSnapshot(nextIndex, InstanceMapping.instances(entries));
 		});
 	}
 
 	Set<String> services() {
 		return call("read the catalog's services", () -> {
 			Set<String> names = new TreeSet<>();
-			this.client.getCatalogServices(QueryParams.DEFAULT)
-				.getValue()
-				.keySet()
+			present(this.client.getCatalogServices(QueryParams.DEFAULT).getValue()).keySet()
 				.forEach((name) -> names.add(name.toLowerCase(Locale.ROOT)));
 			return Set.copyOf(names);
 		});
@@ -190,6 +188,14 @@ final class ConsulAgent implements AutoCloseable {
 
 	private Duration timeout(Throwable timedOut) {
 		return (timedOut instanceof ConnectTimeoutException) ? this.connectTimeout : this.readTimeout;
+	}
+
+	/** An answer that is valid JSON of an array or object is never null, even when empty. */
+	private static <T> T present(@Nullable T parsed) {
+		if (parsed == null) {
+			throw new JsonParseException("the answer was empty");
+		}
+		return parsed;
 	}
 
 	private static HttpResponse ok(HttpResponse response) {
