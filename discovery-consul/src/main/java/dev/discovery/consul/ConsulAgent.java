@@ -60,6 +60,8 @@ final class ConsulAgent implements AutoCloseable {
 
 	private final Duration readTimeout;
 
+	private volatile boolean closed;
+
 	ConsulAgent(CloseableHttpClient httpClient, ConsulRawClient rawClient, String address, @Nullable String token,
 			AgentHealth health, Duration connectTimeout, Duration readTimeout) {
 		this.httpClient = httpClient;
@@ -129,9 +131,13 @@ final class ConsulAgent implements AutoCloseable {
 		return (leader == null || leader.isEmpty()) ? null : leader;
 	}
 
-	/** Closes the HTTP client, which also aborts a blocking query in flight. */
+	/**
+	 * Closes the HTTP client, which also aborts a blocking query in flight; that abort is not
+	 * recorded as the agent being unreachable.
+	 */
 	@Override
 	public void close() {
+		this.closed = true;
 		try {
 			this.httpClient.close();
 		}
@@ -181,7 +187,9 @@ final class ConsulAgent implements AutoCloseable {
 							+ ": timed out after " + timeout(cause) + " (" + redact(String.valueOf(cause)) + ")"
 					: "Consul agent at " + this.address + " is unreachable, could not " + operation + ": "
 							+ redact(String.valueOf(cause));
-			this.health.unreachable(message);
+			if (!this.closed) {
+				this.health.unreachable(message);
+			}
 			throw new ConsulCallException(message, 0, false, ex);
 		}
 	}

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Answers a real agent does not give, from a {@link FakeConsulAgent}: fields this backend
- * does not know, at every level, are ignored; an answer cut short is a clear error in
+ * does not know, at every level, are ignored (and closing the watch that read them does not
+ * make the agent look unreachable); an answer cut short is a clear error in
  * {@code health()} and in the direct call, never an empty or partial list for watchers and
  * clients, which keep their last good view and catch up once the answers are whole again.
  */
@@ -50,7 +51,7 @@ class ConsulResponsesTest {
 			.host("127.0.0.1")
 			.port(this.agent.port())
 			.requestTimeout(Duration.ofSeconds(2))
-			.watchWait(Duration.ofSeconds(1))
+			.watchWait(Duration.ofSeconds(5))
 			.build();
 	}
 
@@ -68,6 +69,10 @@ class ConsulResponsesTest {
 		try (AutoCloseable watch = this.backend.watch("orders", watched::set)) {
 			eventually().untilAsserted(() -> assertThat(watched.get()).containsExactly(FIRST));
 		}
+		eventually().until(() -> Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.noneMatch((thread) -> thread.getName().equals("discovery-consul-watch-orders")));
 		assertThat(this.backend.health().reachable()).isTrue();
 		assertThat(this.backend.health().error()).isNull();
 	}
