@@ -143,8 +143,11 @@ public abstract class SlowRegistryContractTest {
 		System.out.printf("%s behind a black hole: registration and watch back %d ms after traffic passed again%n",
 				health.backend(), recovered.toMillis());
 		proxied.register(second);
-		within(MARGIN).untilAsserted(
-				() -> assertThat(watched.get()).containsExactlyInAnyOrder(first, second, third));
+		within(RECOVERY_DEADLINE).untilAsserted(() -> {
+			assertThat(direct.instances(this.service)).containsExactlyInAnyOrder(first, second, third);
+			assertThat(watched.get()).containsExactlyInAnyOrder(first, second, third);
+			assertThat(client.getInstances(this.service)).containsExactlyInAnyOrder(first, second, third);
+		});
 		assertThat(this.uncaught).isEmpty();
 	}
 

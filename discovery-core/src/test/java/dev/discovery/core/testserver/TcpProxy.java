@@ -38,8 +38,6 @@ public final class TcpProxy implements AutoCloseable {
 
 	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
-	private final Thread acceptor;
-
 	private volatile Mode mode = Mode.pass();
 
 	private volatile boolean closed;
@@ -47,8 +45,7 @@ public final class TcpProxy implements AutoCloseable {
 	private TcpProxy(InetSocketAddress target) throws IOException {
 		this.target = target;
 		this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-		this.acceptor = daemon("accept", this::accept);
-		this.acceptor.start();
+		daemon("accept", this::accept).start();
 	}
 
 	/**
@@ -146,6 +143,9 @@ public final class TcpProxy implements AutoCloseable {
 			Connection connection = new Connection(client);
 			this.connections.add(connection);
 			connection.start();
+			if (this.closed) {
+				connection.close();
+			}
 		}
 	}
 
