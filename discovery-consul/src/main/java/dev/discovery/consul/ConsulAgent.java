@@ -1,7 +1,9 @@
 package dev.discovery.consul;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,6 +21,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
 import dev.discovery.consul.StatusMapping.TtlUpdate;
 import dev.discovery.core.ServiceInstance;
+import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * through consul-api's raw client with {@link ConsulJson}, because its models lack
  * {@code Weights} and the initial check status. Every failure becomes a
  * {@link ConsulCallException} that names the agent, the operation and the reason, never
- * the token, and is recorded in {@link AgentHealth}. Thread-safe.
+ * the token, and is recorded in {@link AgentHealth}; a call that timed out says after how
+ * long. Thread-safe.
  */
 final class ConsulAgent implements AutoCloseable {
 
@@ -52,14 +56,22 @@ final class ConsulAgent implements AutoCloseable {
 
 	private final AgentHealth health;
 
+	private final Duration connectTimeout;
+
+	private final Duration readTimeout;
+
+	private volatile boolean closed;
+
 	ConsulAgent(CloseableHttpClient httpClient, ConsulRawClient rawClient, String address, @Nullable String token,
-			AgentHealth health) {
+			AgentHealth health, Duration connectTimeout, Duration readTimeout) {
 		this.httpClient = httpClient;
 		this.rawClient = rawClient;
 		this.client = new ConsulClient(rawClient);
 		this.address = address;
 		this.token = token;
 		this.health = health;
+		this.connectTimeout = connectTimeout;
+		this.readTimeout = readTimeout;
 	}
 
 	void register(ConsulJson.ServiceRegistration registration) {
@@ -98,18 +110,16 @@ final class ConsulAgent implements AutoCloseable {
 		return call("read the health of service '" + service + "'", () -> {
 			HttpResponse response = ok(this.rawClient.makeGetRequest("/v1/health/service/" + service,
 					new QueryParams(waitSeconds, index)));
-			List<ConsulJson.HealthEntry> entries = gson.fromJson(response.getContent(), HEALTH_ENTRIES);
+			List<ConsulJson.HealthEntry> entries = present(gson.fromJson(response.getContent(), HEALTH_ENTRIES));
 			long nextIndex = (response.getConsulIndex() != null) ? response.getConsulIndex() : 0;
-			return new HealthSnapshot(nextIndex, InstanceMapping.instances((entries != null) ? entries : List.of()));
+			return new HealthSnapshot(nextIndex, InstanceMapping.instances(entries));
 		});
 	}
 
 	Set<String> services() {
 		return call("read the catalog's services", () -> {
 			Set<String> names = new TreeSet<>();
-			this.client.getCatalogServices(QueryParams.DEFAULT)
-				.getValue()
-				.keySet()
+			present(this.client.getCatalogServices(QueryParams.DEFAULT).getValue()).keySet()
 				.forEach((name) -> names.add(name.toLowerCase(Locale.ROOT)));
 			return Set.copyOf(names);
 		});
@@ -121,9 +131,13 @@ final class ConsulAgent implements AutoCloseable {
 		return (leader == null || leader.isEmpty()) ? null : leader;
 	}
 
-	/** Closes the HTTP client, which also aborts a blocking query in flight. */
+	/**
+	 * Closes the HTTP client, which also aborts a blocking query in flight; that abort is not
+	 * recorded as the agent being unreachable.
+	 */
 	@Override
 	public void close() {
+		this.closed = true;
 		try {
 			this.httpClient.close();
 		}
@@ -168,11 +182,28 @@ final class ConsulAgent implements AutoCloseable {
 		}
 		catch (ConsulException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String message = "Consul agent at " + this.address + " is unreachable, could not " + operation + ": "
-					+ redact(String.valueOf(cause));
-			this.health.unreachable(message);
+			String message = (cause instanceof InterruptedIOException)
+					? "Consul agent at " + this.address + " did not answer in time, could not " + operation
+							+ ": timed out after " + timeout(cause) + " (" + redact(String.valueOf(cause)) + ")"
+					: "Consul agent at " + this.address + " is unreachable, could not " + operation + ": "
+							+ redact(String.valueOf(cause));
+			if (!this.closed) {
+				this.health.unreachable(message);
+			}
 			throw new ConsulCallException(message, 0, false, ex);
 		}
+	}
+
+	private Duration timeout(Throwable timedOut) {
+		return (timedOut instanceof ConnectTimeoutException) ? this.connectTimeout : this.readTimeout;
+	}
+
+	/** An answer that is valid JSON of an array or object is never null, even when empty. */
+	private static <T> T present(@Nullable T parsed) {
+		if (parsed == null) {
+			throw new JsonParseException("the answer was empty");
+		}
+		return parsed;
 	}
 
 	private static HttpResponse ok(HttpResponse response) {

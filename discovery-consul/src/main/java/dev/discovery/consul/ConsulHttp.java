@@ -103,7 +103,8 @@ final class ConsulHttp {
 		}
 		CloseableHttpClient httpClient = builder.build();
 		ConsulRawClient rawClient = new ConsulRawClient(httpClient, this.scheme + "://" + bracketed(), this.port, "");
-		return new ConsulAgent(httpClient, rawClient, address(), this.token, this.health);
+		return new ConsulAgent(httpClient, rawClient, address(), this.token, this.health, this.requestTimeout,
+				readTimeout);
 	}
 
 	private Registry<ConnectionSocketFactory> socketFactories() {

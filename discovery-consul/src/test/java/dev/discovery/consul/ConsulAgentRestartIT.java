@@ -1,7 +1,12 @@
 package dev.discovery.consul;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.discovery.consul.testserver.ConsulAgentExtension;
@@ -9,52 +14,86 @@ import dev.discovery.core.Registration;
 import dev.discovery.core.RegistrationState;
 import dev.discovery.core.ServiceInstance;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A dev agent forgets everything when it restarts: every open registration must come back
- * by itself, and watchers must converge on it.
+ * The agent restarts under registered instances, once keeping its data directory (it
+ * restores their services and checks) and once without it (it forgets them): every
+ * open registration must be UP again by itself within TTL + 5 s, and watchers must converge
+ * on it. The measured times are written to {@code target/fault-report/consul-faults.md}.
  */
 class ConsulAgentRestartIT {
 
 	private static final Duration TTL = Duration.ofSeconds(3);
 
+	private static final int INSTANCES = 10;
+
+	private static final List<String> rows = new CopyOnWriteArrayList<>();
+
 	@RegisterExtension
 	static final ConsulAgentExtension consul = ConsulAgentExtension.own();
 
-	@Test
-	void openRegistrationsReturnWithinTtlPlusFiveSecondsOfTheAgentComingBack() throws Exception {
-		try (ConsulBackend owner = consul.backend().ttl(TTL).build();
-				ConsulBackend observer = consul.backend().ttl(TTL).build()) {
-			ServiceInstance first = ServiceInstance.builder("restart-a", "127.0.0.1", 7501).build();
-			ServiceInstance second = ServiceInstance.builder("restart-b", "127.0.0.1", 7502).build();
-			Registration firstRegistration = owner.register(first);
-			Registration secondRegistration = owner.register(second);
-			AtomicReference<List<ServiceInstance>> watched = new AtomicReference<>(List.of());
-			try (AutoCloseable watch = observer.watch("restart-a", watched::set)) {
-				Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> watched.get().equals(List.of(first)));
+	@ParameterizedTest(name = "agent keeps its data directory: {0}")
+	@ValueSource(booleans = { true, false })
+	void tenOpenRegistrationsReturnAndBothWatchersConvergeWithinTtlPlusFiveSecondsOfTheAgentComingBack(
+			boolean keepState) throws Exception {
+		try (ConsulBackend firstOwner = consul.backend().ttl(TTL).build();
+				ConsulBackend secondOwner = consul.backend().ttl(TTL).build();
+				ConsulBackend firstObserver = consul.backend().ttl(TTL).build();
+				ConsulBackend secondObserver = consul.backend().ttl(TTL).build()) {
+			List<Registration> registrations = new ArrayList<>();
+			for (int i = 0; i < INSTANCES; i++) {
+				ConsulBackend owner = (i % 2 == 0) ? firstOwner : secondOwner;
+				registrations.add(owner.register(ServiceInstance.builder("restart", "127.0.0.1", 7501 + i).build()));
+			}
+			List<ServiceInstance> truth = registrations.stream().map(Registration::instance).toList();
+			AtomicReference<List<ServiceInstance>> firstView = new AtomicReference<>(List.of());
+			AtomicReference<List<ServiceInstance>> secondView = new AtomicReference<>(List.of());
+			try (AutoCloseable firstWatch = firstObserver.watch("restart", firstView::set);
+					AutoCloseable secondWatch = secondObserver.watch("restart", secondView::set)) {
+				withinTtlPlusFiveSeconds().untilAsserted(() -> assertBothViewsEqual(truth, firstView, secondView));
 
-				consul.restart();
+				long stopped = System.nanoTime();
+				if (keepState) {
+					consul.restart();
+				}
+				else {
+					consul.restartWithoutState();
+				}
 				long back = System.nanoTime();
 
-				Awaitility.await()
-					.atMost(TTL.plusSeconds(5))
-					.pollInterval(Duration.ofMillis(50))
-					.untilAsserted(() -> {
-						assertThat(observer.instances("restart-a")).containsExactly(first);
-						assertThat(observer.instances("restart-b")).containsExactly(second);
-						assertThat(watched.get()).containsExactly(first);
-					});
-				Duration restored = Duration.ofNanos(System.nanoTime() - back);
-				System.out.println("Consul registrations and watch restored " + restored.toMillis()
-						+ " ms after the agent was back");
-				assertThat(List.of(firstRegistration.state(), secondRegistration.state()))
-					.containsOnly(RegistrationState.REGISTERED);
-				assertThat(owner.health().reachable()).isTrue();
-				assertThat(owner.health().error()).isNull();
+				withinTtlPlusFiveSeconds().untilAsserted(
+						() -> assertThat(firstObserver.instances("restart")).containsExactlyInAnyOrderElementsOf(truth));
+				Duration registered = since(back);
+				withinTtlPlusFiveSeconds().untilAsserted(() -> assertBothViewsEqual(truth, firstView, secondView));
+				Duration converged = since(back);
+				assertThat(converged).isLessThanOrEqualTo(TTL.plusSeconds(5));
+				withinTtlPlusFiveSeconds().untilAsserted(() -> {
+					assertThat(registrations).extracting(Registration::state)
+						.containsOnly(RegistrationState.REGISTERED);
+					for (ConsulBackend backend : List.of(firstOwner, secondOwner, firstObserver, secondObserver)) {
+						assertThat(backend.health().reachable()).isTrue();
+						assertThat(backend.health().error()).isNull();
+					}
+				});
+				String fault = (keepState ? "Agent restarted on its data directory (it restores the services it had)"
+						: "Agent restarted without its data directory (it forgets every service)") + ", "
+						+ Duration.ofNanos(back - stopped).toMillis() + " ms from stop to a new leader; " + INSTANCES
+						+ " instances registered by 2 clients";
+				rows.add(row(fault, "every instance UP again", registered));
+				rows.add(row(fault, "both watchers (2 other clients) equal the truth", converged));
+
+				firstOwner.close();
+				secondOwner.close();
+				withinTtlPlusFiveSeconds().untilAsserted(() -> assertBothViewsEqual(List.of(), firstView, secondView));
+				assertThat(firstObserver.instances("restart")).isEmpty();
 			}
 		}
 	}
@@ -77,6 +116,37 @@ class ConsulAgentRestartIT {
 					assertThat(owner.instances("forgotten")).containsExactly(instance);
 				});
 		}
+	}
+
+	private static ConditionFactory withinTtlPlusFiveSeconds() {
+		return Awaitility.await().atMost(TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(50));
+	}
+
+	private static void assertBothViewsEqual(List<ServiceInstance> truth, AtomicReference<List<ServiceInstance>> first,
+			AtomicReference<List<ServiceInstance>> second) {
+		assertThat(first.get()).as("first watcher").containsExactlyInAnyOrderElementsOf(truth);
+		assertThat(second.get()).as("second watcher").containsExactlyInAnyOrderElementsOf(truth);
+	}
+
+	private static Duration since(long start) {
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	private static String row(String fault, String outcome, Duration measured) {
+		return "| " + fault + " | " + outcome + " | within TTL + 5 s = " + TTL.plusSeconds(5).toSeconds()
+				+ " s of the agent being back | " + measured.toMillis() + " ms |";
+	}
+
+	@AfterAll
+	static void report() throws IOException {
+		List<String> lines = new ArrayList<>(
+				List.of("| Consul fault | Outcome | Guaranteed | Measured |", "| --- | --- | --- | --- |"));
+		lines.addAll(rows);
+		String table = String.join("\n", lines) + "\n";
+		Path report = Path.of("target", "fault-report", "consul-faults.md");
+		Files.createDirectories(report.getParent());
+		Files.writeString(report, table);
+		System.out.println(table);
 	}
 
 }

@@ -117,9 +117,7 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	public void afterAll(ExtensionContext context) throws Exception {
 		stop();
 		if (this.directory != null) {
-			try (var files = Files.walk(this.directory)) {
-				files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
-			}
+			deleteTree(this.directory);
 		}
 	}
 
@@ -181,12 +179,32 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 		return ConsulBackend.builder().host(this.host).port(this.port).requestTimeout(Duration.ofSeconds(2));
 	}
 
-	/** Stops the agent and starts a fresh one on the same ports; returns once it has a leader. */
+	/**
+	 * Stops the agent and starts it again on the same ports and data directory, as an
+	 * operator restarts one: it restores the services and checks registered through its API.
+	 * Returns once it has a leader.
+	 */
 	public void restart() throws IOException, InterruptedException {
+		restart(true);
+	}
+
+	/**
+	 * Stops the agent and starts a new one on the same ports with an empty data directory,
+	 * as when an agent's machine or container is replaced: it knows no service. Returns once
+	 * it has a leader.
+	 */
+	public void restartWithoutState() throws IOException, InterruptedException {
+		restart(false);
+	}
+
+	private void restart(boolean keepState) throws IOException, InterruptedException {
 		if (this.process == null) {
 			throw new IllegalStateException("Only an agent started by the test can be restarted");
 		}
 		stop();
+		if (!keepState) {
+			deleteTree(dataDirectory());
+		}
 		start();
 	}
 
@@ -270,7 +288,7 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 				"-client", "127.0.0.1", "-http-port", String.valueOf(ports[0]), "-serf-lan-port",
 				String.valueOf(ports[1]), "-serf-wan-port", String.valueOf(ports[2]), "-server-port",
 				String.valueOf(ports[3]), "-dns-port", "-1", "-grpc-port", "-1", "-log-level", "warn", "-data-dir",
-				requireStarted(this.directory).resolve("data").toString(), "-config-file", configFile().toString()));
+				dataDirectory().toString(), "-config-file", configFile().toString()));
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
 			.start();
@@ -307,6 +325,19 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 				.body()
 				.trim()
 				.matches("\"[^\"]+\""));
+	}
+
+	private Path dataDirectory() {
+		return requireStarted(this.directory).resolve("data");
+	}
+
+	private static void deleteTree(Path root) throws IOException {
+		if (!Files.exists(root)) {
+			return;
+		}
+		try (var files = Files.walk(root)) {
+			files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
 	}
 
 	private Path configFile() {

@@ -2,7 +2,9 @@ package dev.discovery.core.contract;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +19,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
@@ -48,6 +49,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * across tests. Backends created through {@link #newBackend()} are closed after each test.
  */
 public abstract class DiscoveryBackendContractTest {
+
+	private static final int CHURN_THREADS = 10;
+
+	private static final int CHURN_OPERATIONS = 500;
+
+	/** Long enough that heartbeats do not compete with the churn itself. */
+	private static final Duration CHURN_TTL = Duration.ofSeconds(30);
+
+	private static final List<String> JDK_SHARED_THREADS = List.of("CompletableFutureDelayScheduler",
+			"ForkJoinPool.commonPool-worker-");
 
 	private final List<DiscoveryBackend> backends = new ArrayList<>();
 
@@ -101,7 +112,11 @@ public abstract class DiscoveryBackendContractTest {
 	 * @return the backend
 	 */
 	protected DiscoveryBackend newBackend() {
-		DiscoveryBackend backend = createBackend(ttl());
+		return newBackend(ttl());
+	}
+
+	private DiscoveryBackend newBackend(Duration ttl) {
+		DiscoveryBackend backend = createBackend(ttl);
 		this.backends.add(backend);
 		return backend;
 	}
@@ -338,46 +353,138 @@ public abstract class DiscoveryBackendContractTest {
 	}
 
 	@Test
-	void concurrentRegisterAndDeregisterEndsInTheTruth() throws Exception {
-		DiscoveryBackend owner = newBackend();
-		DiscoveryBackend observer = newBackend();
-		AtomicReference<List<ServiceInstance>> watched = new AtomicReference<>(List.of());
-		AutoCloseable watch = observer.watch(service("churn"), watched::set);
-		int threads = 4;
-		int operations = 40;
-		Map<Integer, Registration> open = new ConcurrentHashMap<>();
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<?>> workers = new ArrayList<>();
+	void churnEndsInTheTruthAndLeavesNoRegistrationAndNoThreadBehind() throws Exception {
+		Set<Thread> threadsBefore = liveThreads();
+		DiscoveryBackend closedOneByOne = newBackend(CHURN_TTL);
+		DiscoveryBackend closedAtOnce = newBackend(CHURN_TTL);
+		List<DiscoveryBackend> observers = List.of(newBackend(CHURN_TTL), newBackend(CHURN_TTL));
+		List<AtomicReference<List<ServiceInstance>>> views = List.of(new AtomicReference<>(),
+				new AtomicReference<>());
+		List<AutoCloseable> watches = new ArrayList<>();
+		for (int i = 0; i < observers.size(); i++) {
+			watches.add(observers.get(i).watch(service("churn"), views.get(i)::set));
+		}
+		eventually().until(() -> views.stream().allMatch((view) -> view.get() != null));
+		Map<Integer, ServiceInstance> truth = new ConcurrentHashMap<>();
 		AtomicInteger nextPort = new AtomicInteger(20000);
-		for (int t = 0; t < threads; t++) {
+		ExecutorService pool = Executors.newFixedThreadPool(CHURN_THREADS);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Map<Integer, Registration>>> workers = new ArrayList<>();
+		for (int t = 0; t < CHURN_THREADS; t++) {
+			DiscoveryBackend owner = (t % 2 == 0) ? closedOneByOne : closedAtOnce;
 			workers.add(pool.submit(() -> {
 				start.await();
-				List<Integer> mine = new ArrayList<>();
-				for (int op = 0; op < operations; op++) {
-					if (mine.isEmpty() || ThreadLocalRandom.current().nextInt(3) > 0) {
-						int port = nextPort.getAndIncrement();
-						open.put(port, owner.register(instance("churn", port)));
-						mine.add(port);
-					}
-					else {
-						int port = mine.remove(ThreadLocalRandom.current().nextInt(mine.size()));
-						open.remove(port).close();
-					}
-				}
-				return null;
+				return churn(owner, nextPort, truth);
 			}));
 		}
+		long churnStart = System.nanoTime();
 		start.countDown();
-		for (Future<?> worker : workers) {
-			worker.get(60, TimeUnit.SECONDS);
+		Map<Integer, Registration> oneByOne = new HashMap<>();
+		for (int t = 0; t < CHURN_THREADS; t++) {
+			Map<Integer, Registration> open = workers.get(t).get(5, TimeUnit.MINUTES);
+			if (t % 2 == 0) {
+				oneByOne.putAll(open);
+			}
 		}
+		long churnEnd = System.nanoTime();
 		pool.shutdown();
-		Set<Integer> truth = Set.copyOf(open.keySet());
+		assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		int leftOpen = truth.size();
 
-		eventually().untilAsserted(() -> assertThat(ports(observer.instances(service("churn")))).isEqualTo(truth));
-		eventually().untilAsserted(() -> assertThat(ports(watched.get())).isEqualTo(truth));
-		watch.close();
+		assertEveryViewEventuallyEquals(truth.values(), observers, views);
+		long converged = System.nanoTime();
+		oneByOne.forEach((port, registration) -> {
+			registration.close();
+			truth.remove(port);
+		});
+		assertEveryViewEventuallyEquals(truth.values(), observers, views);
+		closedAtOnce.close();
+		assertEveryViewEventuallyEquals(List.of(), observers, views);
+		assertThat(observers.get(0).services()).doesNotContain(service("churn"));
+		System.out.printf("%s churn: %d threads x %d operations (%d registrations left open) in %d ms, "
+				+ "watchers and reads equal the truth %d ms later%n", closedOneByOne.health().backend(),
+				CHURN_THREADS, CHURN_OPERATIONS, leftOpen, Duration.ofNanos(churnEnd - churnStart).toMillis(),
+				Duration.ofNanos(converged - churnEnd).toMillis());
+		for (AutoCloseable watch : watches) {
+			watch.close();
+		}
+		closedOneByOne.close();
+		observers.forEach(DiscoveryBackend::close);
+
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.pollInSameThread()
+			.pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> assertThat(startedSince(threadsBefore))
+				.as("threads started by the backends and still running after close").isEmpty());
+		assertThat(newBackend().instances(service("churn"))).isEmpty();
+	}
+
+	/**
+	 * One churn thread: registers, changes the status of and deregisters instances of its
+	 * own, keeping the truth current after each operation.
+	 * @return the registrations it left open, by port
+	 */
+	private Map<Integer, Registration> churn(DiscoveryBackend owner, AtomicInteger nextPort,
+			Map<Integer, ServiceInstance> truth) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		InstanceStatus[] statuses = InstanceStatus.values();
+		Map<Integer, Registration> mine = new HashMap<>();
+		List<Integer> ports = new ArrayList<>();
+		for (int op = 0; op < CHURN_OPERATIONS; op++) {
+			int kind = ports.isEmpty() ? 0 : random.nextInt(3);
+			if (kind == 0) {
+				int port = nextPort.getAndIncrement();
+				ServiceInstance instance = instance("churn", port).withStatus(statuses[random.nextInt(statuses.length)]);
+				mine.put(port, owner.register(instance));
+				ports.add(port);
+				truth.put(port, instance);
+			}
+			else {
+				int port = ports.get(random.nextInt(ports.size()));
+				Registration registration = mine.get(port);
+				if (kind == 1) {
+					InstanceStatus status = statuses[random.nextInt(statuses.length)];
+					registration.setStatus(status);
+					truth.put(port, registration.instance().withStatus(status));
+				}
+				else {
+					ports.remove(Integer.valueOf(port));
+					mine.remove(port).close();
+					truth.remove(port);
+				}
+			}
+		}
+		return mine;
+	}
+
+	private void assertEveryViewEventuallyEquals(Collection<ServiceInstance> truth, List<DiscoveryBackend> observers,
+			List<AtomicReference<List<ServiceInstance>>> views) {
+		List<ServiceInstance> expected = List.copyOf(truth);
+		eventually().untilAsserted(() -> {
+			for (int i = 0; i < observers.size(); i++) {
+				assertThat(views.get(i).get()).as("view of watcher %d", i).containsExactlyInAnyOrderElementsOf(expected);
+				assertThat(observers.get(i).instances(service("churn"))).as("read of observer %d", i)
+					.containsExactlyInAnyOrderElementsOf(expected);
+			}
+		});
+	}
+
+	private static Set<Thread> liveThreads() {
+		return Set.copyOf(Thread.getAllStackTraces().keySet());
+	}
+
+	/**
+	 * The threads started since a snapshot and still running, leaving out the JDK's own
+	 * JVM-wide pools, which any code may start and which are never the backend's to end.
+	 */
+	private static List<String> startedSince(Set<Thread> before) {
+		return liveThreads().stream()
+			.filter((thread) -> !before.contains(thread))
+			.filter((thread) -> JDK_SHARED_THREADS.stream().noneMatch(thread.getName()::startsWith))
+			.map((thread) -> thread.getName() + " (" + thread.getState() + ")")
+			.sorted()
+			.toList();
 	}
 
 	@Test
@@ -441,10 +548,6 @@ public abstract class DiscoveryBackendContractTest {
 		assertThat(registration.instance()).isEqualTo(good);
 		assertThat(owner.instances(service("intact"))).containsExactly(good);
 		assertThat(observer.instances(service("intact"))).containsExactly(good);
-	}
-
-	private static Set<Integer> ports(List<ServiceInstance> instances) {
-		return instances.stream().map(ServiceInstance::port).collect(Collectors.toSet());
 	}
 
 }
