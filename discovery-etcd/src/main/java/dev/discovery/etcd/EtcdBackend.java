@@ -46,24 +46,26 @@ import org.jspecify.annotations.Nullable;
  * A {@link DiscoveryBackend} on etcd v3. Thread-safe.
  * <p>
  * Each instance is stored at {@code /{namespace}/services/{service}/{instanceId}} as JSON
- * with a format version. All registrations of one backend share one lease, kept alive with
- * KeepAlive; when the lease is lost (the keep-alive ends or etcd no longer knows the lease)
- * every open registration goes to {@code LOST} and is written again under a new lease,
- * with capped exponential back-off and jitter, until it succeeds or is closed.
+ * with a format version. All registrations of one backend share one lease, renewed every
+ * third of the TTL with a KeepAlive request that has a deadline of its own and may go to any
+ * member. When the lease is lost (etcd no longer knows it, or no renewal was answered for a
+ * whole TTL) every open registration goes to {@code LOST} and is written again under a new
+ * lease, with capped exponential back-off and jitter, until it succeeds or is closed.
  * Deregistering deletes the key; {@link #close()} revokes the lease.
  * <p>
  * Watches read the service's prefix and watch from the next revision; a watch that etcd
  * ends is read and watched again. Keys under the prefix that are not valid instances are
  * skipped with one warning each. Every request has the request timeout: during an outage
  * calls fail with a {@link DiscoveryException} instead of hanging. A member that stops
- * answering but keeps its connections open (frozen, or behind a network black hole) is
- * dropped within 10 s plus the request timeout, and its lease keep-alive and watches move
- * to the other members. {@link #health()} reads the result of a cheap probe sent every
- * second and never waits on the network.
+ * answering but keeps its connections open (frozen, or behind a network black hole) costs
+ * the lease one renewal, and a watch served by it is moved to another member within twice
+ * the request timeout, when a progress request goes unanswered; gRPC drops the connection
+ * itself within 10 s plus the request timeout. {@link #health()} reads the result of a
+ * cheap probe sent every second and never waits on the network.
  * <p>
  * Threads: besides jetcd's own (an executor of two and a Vert.x event loop), one scheduler
- * thread (probe, watch bookkeeping), one restore thread started at the first lease loss or
- * status change, and watch delivery threads that end after a minute idle.
+ * thread (probe, lease renewals, watch bookkeeping), one restore thread started at the first
+ * lease loss or status change, and watch delivery threads that end after a minute idle.
  */
 public final class EtcdBackend implements DiscoveryBackend {
 
@@ -109,16 +111,17 @@ public final class EtcdBackend implements DiscoveryBackend {
 		this.keys = new EtcdKeys(settings.namespace());
 		InstanceCodec codec = new InstanceCodec();
 		this.reader = new InstanceReader(this.keys, codec);
-		this.requests = new EtcdRequests(settings, this.connectivity);
+		JetcdChannel channel = new JetcdChannel(this.client, settings.requestTimeout());
+		this.requests = new EtcdRequests(settings, this.connectivity, channel::replaceConnections);
 		int number = backendCount.incrementAndGet();
 		this.scheduler = daemonScheduler("discovery-etcd-" + number + "-scheduler");
 		this.restorer = daemonScheduler("discovery-etcd-" + number + "-restore");
 		this.deliveries = Executors.newCachedThreadPool(daemonThreads("discovery-etcd-" + number + "-watch"));
 		this.registrations = new Registrations(this.kv, this.client.getLeaseClient(), this.keys, codec, this.requests,
-				Math.max(1, (settings.ttl().toMillis() + 999) / 1000), this.restorer, RETRY_BACKOFF);
+				Math.max(1, (settings.ttl().toMillis() + 999) / 1000), this.scheduler, this.restorer, RETRY_BACKOFF);
 		HealthProbe probe = new HealthProbe(this.kv, this.client.getLeaseClient(), this.registrations.leaseKeeper(),
 				this.keys.allServices(), this.requests, this.connectivity, this.scheduler,
-				new ConnectBackoffReset(this.client));
+				channel::reconnectNow);
 		this.scheduler.scheduleWithFixedDelay(probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

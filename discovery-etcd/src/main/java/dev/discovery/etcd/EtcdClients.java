@@ -24,8 +24,8 @@ final class EtcdClients {
 
 	/**
 	 * How long a connection may stay silent before gRPC pings it; the smallest that gRPC
-	 * allows. jetcd's default of 30 s left a frozen member's connection, and the lease
-	 * keep-alive and watches pinned to it, silent for 40 s.
+	 * allows. jetcd's default of 30 s left a frozen member's connection, and the requests
+	 * the channel kept sending to it, silent for 40 s.
 	 */
 	static final Duration CONNECTION_KEEPALIVE = Duration.ofSeconds(10);
 

@@ -16,7 +16,9 @@ import io.grpc.Status;
  * Puts a deadline on every etcd request, notes answers in {@link Connectivity}, and turns
  * failures into {@link DiscoveryException}s that say which etcd, which operation and why,
  * never with a password. Where the fix is a setting (credentials, the namespace a user may
- * use, TLS files), the reason names it. Thread-safe.
+ * use, TLS files), the reason names it. A request that goes unanswered until its deadline
+ * is reported to an observer, which replaces the connections so that a silent member stops
+ * getting requests. Thread-safe.
  */
 final class EtcdRequests {
 
@@ -24,9 +26,18 @@ final class EtcdRequests {
 
 	private final Connectivity connectivity;
 
-	EtcdRequests(EtcdSettings settings, Connectivity connectivity) {
+	private final Runnable unanswered;
+
+	/**
+	 * Creates the requests of a backend.
+	 * @param settings the settings, with the request timeout
+	 * @param connectivity told of every answer and failure
+	 * @param unanswered told, without blocking, of every request that reached its deadline
+	 */
+	EtcdRequests(EtcdSettings settings, Connectivity connectivity, Runnable unanswered) {
 		this.settings = settings;
 		this.connectivity = connectivity;
+		this.unanswered = unanswered;
 	}
 
 	Duration timeout() {
@@ -50,6 +61,7 @@ final class EtcdRequests {
 		catch (TimeoutException ex) {
 			request.cancel(false);
 			this.connectivity.failed();
+			reportUnanswered();
 			throw new DiscoveryException(
 					this.settings.target() + ": " + operation + " timed out after " + timeout() + handshakeProblem(), ex);
 		}
@@ -69,7 +81,29 @@ final class EtcdRequests {
 	 * @return a future that fails with a {@link TimeoutException} at the deadline
 	 */
 	<T> CompletableFuture<T> bounded(CompletableFuture<T> request) {
-		return request.orTimeout(timeout().toNanos(), TimeUnit.NANOSECONDS);
+		return bounded(request, timeout());
+	}
+
+	/**
+	 * Bounds an asynchronous request by a deadline of its own.
+	 * @param <T> the response type
+	 * @param request the request in flight
+	 * @param deadline how long to wait
+	 * @return a future that fails with a {@link TimeoutException} at the deadline
+	 */
+	<T> CompletableFuture<T> bounded(CompletableFuture<T> request, Duration deadline) {
+		return request.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS).whenComplete((response, failure) -> {
+			if (failure instanceof TimeoutException) {
+				reportUnanswered();
+			}
+		});
+	}
+
+	/**
+	 * Reports a request or stream that got no answer until its deadline. Never blocks.
+	 */
+	void reportUnanswered() {
+		this.unanswered.run();
 	}
 
 	/**
@@ -90,6 +124,16 @@ final class EtcdRequests {
 	 * @return the reason
 	 */
 	String reason(Throwable failure) {
+		return reason(failure, timeout());
+	}
+
+	/**
+	 * Says why a request with a deadline of its own failed.
+	 * @param failure the failure
+	 * @param deadline the deadline the request had
+	 * @return the reason
+	 */
+	String reason(Throwable failure, Duration deadline) {
 		Throwable cause = unwrap(failure);
 		if (isAuthenticationFailure(cause)) {
 			return "authentication failed for user '" + this.settings.username()
@@ -103,15 +147,16 @@ final class EtcdRequests {
 					+ " prefix, or set namespace (discovery.etcd.namespace) to one it may use";
 		}
 		if (cause instanceof TimeoutException) {
-			return "no answer within " + timeout() + handshakeProblem();
+			return "no answer within " + deadline + handshakeProblem();
 		}
 		return (cause.getMessage() != null) ? cause.getMessage() : cause.getClass().getSimpleName();
 	}
 
 	static boolean isLeaseNotFound(Throwable failure) {
 		Throwable cause = unwrap(failure);
-		return cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND
-				&& String.valueOf(etcd.getMessage()).contains("lease not found");
+		boolean notFound = (cause instanceof EtcdException etcd) ? etcd.getErrorCode() == ErrorCode.NOT_FOUND
+				: Status.fromThrowable(cause).getCode() == Status.Code.NOT_FOUND;
+		return notFound && String.valueOf(cause.getMessage()).contains("lease not found");
 	}
 
 	private String handshakeProblem() {

@@ -56,15 +56,28 @@ final class Registrations {
 
 	private volatile boolean closed;
 
+	/**
+	 * Creates the registrations of a backend; nothing is written before the first
+	 * registration.
+	 * @param kv jetcd's key-value client
+	 * @param leases jetcd's lease client
+	 * @param keys the key layout
+	 * @param codec writes instances as values
+	 * @param requests the request deadlines
+	 * @param ttlSeconds the lease TTL
+	 * @param renewer runs the lease renewals, which never block
+	 * @param restorer runs the writes and restores, which block up to the request timeout
+	 * @param backoff the delays between failed attempts
+	 */
 	Registrations(KV kv, Lease leases, EtcdKeys keys, InstanceCodec codec, EtcdRequests requests, long ttlSeconds,
-			ScheduledExecutorService restorer, Backoff backoff) {
+			ScheduledExecutorService renewer, ScheduledExecutorService restorer, Backoff backoff) {
 		this.kv = kv;
 		this.keys = keys;
 		this.codec = codec;
 		this.requests = requests;
 		this.restorer = restorer;
 		this.backoff = backoff;
-		this.leaseKeeper = new LeaseKeeper(leases, requests, ttlSeconds, restorer, (lost) -> leaseLost());
+		this.leaseKeeper = new LeaseKeeper(leases, requests, ttlSeconds, renewer, backoff, (lost) -> leaseLost());
 	}
 
 	/**

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * and watches from the next revision, so that no change between the read and the watch is
  * lost. When etcd ends the watch (compaction, no leader, all members down, halted) it reads
  * and watches again, with back-off, and delivers the list as of the new revision; until
- * then the listener keeps the last list. jetcd callbacks only hand work to the scheduler,
+ * then the listener keeps the last list. Once per request timeout the watch asks etcd for a
+ * progress notification; if the one asked before is still unanswered, the member serving the
+ * watch froze or was cut off without closing the connection, and the watch is read and
+ * watched again, which sends it to another member. jetcd callbacks only hand work to the scheduler,
  * whose single thread owns this watch's state; lists reach the listener through a
  * {@link WatchDispatcher}.
  */
@@ -65,6 +68,10 @@ final class ServiceWatch implements AutoCloseable {
 	private long generation;
 
 	private int failures;
+
+	private long answeredAt;
+
+	private long progressRequestedAt;
 
 	private Watch.@Nullable Watcher watcher;
 
@@ -131,16 +138,40 @@ final class ServiceWatch implements AutoCloseable {
 				Watch.listener((changes) -> this.scheduler.execute(() -> apply(current, changes)),
 						(error) -> this.scheduler.execute(() -> ended(current, this.requests.reason(error))),
 						() -> this.scheduler.execute(() -> ended(current, "etcd closed it"))));
+		this.answeredAt = System.nanoTime();
+		this.progressRequestedAt = 0;
+		scheduleProgressCheck(current);
 		if (this.failures > 0) {
 			logger.info("Watch of service '{}' resumed at revision {}", this.service, revision);
 		}
 		this.failures = 0;
 	}
 
+	private void scheduleProgressCheck(long current) {
+		this.scheduler.schedule(() -> checkProgress(current), this.requests.timeout().toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	private void checkProgress(long current) {
+		Watch.Watcher active = this.watcher;
+		if (this.closed || current != this.generation || active == null) {
+			return;
+		}
+		if (this.answeredAt < this.progressRequestedAt) {
+			this.requests.reportUnanswered();
+			ended(current, "no answer to a progress request within " + this.requests.timeout()
+					+ "; the member serving it may be frozen or cut off");
+			return;
+		}
+		this.progressRequestedAt = System.nanoTime();
+		active.requestProgress();
+		scheduleProgressCheck(current);
+	}
+
 	private void apply(long current, WatchResponse changes) {
 		if (this.closed || current != this.generation) {
 			return;
 		}
+		this.answeredAt = System.nanoTime();
 		for (WatchEvent event : changes.getEvents()) {
 			String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
 			ServiceInstance instance = (event.getEventType() == WatchEvent.EventType.PUT)

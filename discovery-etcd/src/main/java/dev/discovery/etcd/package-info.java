@@ -1,7 +1,7 @@
 /**
- * The etcd backend: registrations under one lease per backend kept alive with KeepAlive,
- * discovery by prefix read plus watch, recovery from lost leases, closed watches and
- * outages.
+ * The etcd backend: registrations under one lease per backend, renewed with KeepAlive
+ * requests that each may go to any member; discovery by prefix read plus watch; recovery
+ * from lost leases, closed or silent watches, frozen members and outages.
  */
 @NullMarked
 package dev.discovery.etcd;

@@ -9,13 +9,11 @@ import java.util.concurrent.TimeUnit;
 import dev.discovery.etcd.testserver.EtcdCluster;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.support.CloseableClient;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.grpc.stub.StreamObserver;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Proves that jetcd works on the netty, gRPC and protobuf versions this build resolves
- * (those of the Spring Boot BOM): put, get, watch and lease keep-alive against real etcd.
+ * (those of the Spring Boot BOM): put, get, watch with a progress request, and a lease kept
+ * alive by single KeepAlive requests, against real etcd.
  */
 class JetcdCompatibilityIT {
 
@@ -46,24 +45,15 @@ class JetcdCompatibilityIT {
 		try (Client client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build()) {
 			ByteSequence prefix = bytes("/compat/");
 			List<WatchEvent> events = new CopyOnWriteArrayList<>();
-			client.getWatchClient()
-				.watch(prefix, WatchOption.builder().isPrefix(true).build(), (response) -> events.addAll(response.getEvents()));
+			List<Long> progressRevisions = new CopyOnWriteArrayList<>();
+			Watch.Watcher watcher = client.getWatchClient()
+				.watch(prefix, WatchOption.builder().isPrefix(true).build(), (response) -> {
+					events.addAll(response.getEvents());
+					if (response.isProgressNotify()) {
+						progressRevisions.add(response.getHeader().getRevision());
+					}
+				});
 			long lease = client.getLeaseClient().grant(2).get(5, TimeUnit.SECONDS).getID();
-			List<Long> keepAlives = new CopyOnWriteArrayList<>();
-			CloseableClient keepAlive = client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
-				@Override
-				public void onNext(LeaseKeepAliveResponse value) {
-					keepAlives.add(value.getTTL());
-				}
-
-				@Override
-				public void onError(Throwable t) {
-				}
-
-				@Override
-				public void onCompleted() {
-				}
-			});
 			client.getKVClient()
 				.put(bytes("/compat/a"), bytes("1"), PutOption.builder().withLeaseId(lease).build())
 				.get(5, TimeUnit.SECONDS);
@@ -71,8 +61,19 @@ class JetcdCompatibilityIT {
 			assertThat(client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs())
 				.hasSize(1);
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 1);
-			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> keepAlives.size() >= 2);
-			keepAlive.close();
+			long outlivedTtlAt = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+			Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+				assertThat(client.getLeaseClient().keepAliveOnce(lease).get(5, TimeUnit.SECONDS).getTTL()).isEqualTo(2);
+				return System.nanoTime() > outlivedTtlAt;
+			});
+			assertThat(client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getKvs())
+				.as("the key of a lease renewed past its TTL by single KeepAlive requests")
+				.hasSize(1);
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+				watcher.requestProgress();
+				return !progressRevisions.isEmpty();
+			});
+			assertThat(progressRevisions).allMatch((revision) -> revision > 0);
 		}
 	}
 
