@@ -31,6 +31,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.CompactOption;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,12 +41,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A 3-member etcd cluster loses its leader, is frozen whole for 60 s while a client keeps
- * calling instances it chose from its last view, and a watcher falls behind a compaction;
- * registrations survive, no call fails, and views converge to the truth.
+ * calling instances it chose from its last view, freezes the member that serves a watch,
+ * and a watcher falls behind a compaction; registrations survive, no call fails, and views
+ * converge to the truth.
  */
 class EtcdClusterIT {
 
 	private static final Duration REGISTRY_LOSS = Duration.ofSeconds(60);
+
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.ownCluster(3);
@@ -164,6 +168,42 @@ class EtcdClusterIT {
 	}
 
 	@Test
+	void watchServedByAFrozenMemberMovesToAnotherLongBeforeGrpcDropsTheConnection() throws Exception {
+		EtcdMember leader = etcd.cluster().awaitLeader();
+		List<EtcdMember> followers = etcd.cluster().members().stream().filter((member) -> member != leader).toList();
+		EtcdBackend writer = backend(List.of(leader.clientUrl()));
+		EtcdBackend watcher = backend(followers.stream().map(EtcdMember::clientUrl).toList());
+		List<Integer> streamsBefore = followers.stream().map(EtcdMember::watchStreams).toList();
+		List<List<ServiceInstance>> seen = new CopyOnWriteArrayList<>();
+		try (AutoCloseable watch = watcher.watch("moved", seen::add)) {
+			eventually().until(() -> !seen.isEmpty() && serving(followers, streamsBefore) != null);
+			EtcdMember serving = serving(followers, streamsBefore);
+
+			serving.pause();
+			long pausedAt = System.nanoTime();
+			ServiceInstance added = writer.register(instance("moved", 8106)).instance();
+			Awaitility.await("the new instance reaches the watch that the frozen member served")
+				.atMost(EtcdClients.CONNECTION_KEEPALIVE)
+				.pollInterval(Duration.ofMillis(20))
+				.until(() -> seen.get(seen.size() - 1).contains(added));
+			long movedMillis = millisSince(pausedAt, System.nanoTime());
+			System.out.printf("watch moved off a frozen member %d ms after SIGSTOP (request timeout %d ms)%n",
+					movedMillis, REQUEST_TIMEOUT.toMillis());
+			assertThat(movedMillis).as("ms from SIGSTOP until the watch delivered the change")
+				.isLessThanOrEqualTo(REQUEST_TIMEOUT.multipliedBy(3).toMillis());
+		}
+	}
+
+	private static @Nullable EtcdMember serving(List<EtcdMember> followers, List<Integer> streamsBefore) {
+		for (int i = 0; i < followers.size(); i++) {
+			if (followers.get(i).watchStreams() > streamsBefore.get(i)) {
+				return followers.get(i);
+			}
+		}
+		return null;
+	}
+
+	@Test
 	void viewStaysCorrectAfterACompactionPastTheWatchersRevision() throws Exception {
 		EtcdMember lagging = etcd.cluster().members().get(2);
 		EtcdBackend laggingObserver = backend(List.of(lagging.clientUrl()));
@@ -223,7 +263,7 @@ class EtcdClusterIT {
 		EtcdBackend backend = EtcdBackend.builder()
 			.endpoints(endpoints)
 			.ttl(Duration.ofSeconds(5))
-			.requestTimeout(Duration.ofSeconds(2))
+			.requestTimeout(REQUEST_TIMEOUT)
 			.build();
 		this.backends.add(backend);
 		return backend;

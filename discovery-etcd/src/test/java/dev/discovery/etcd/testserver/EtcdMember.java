@@ -157,6 +157,17 @@ public final class EtcdMember {
 	}
 
 	/**
+	 * Counts the watch streams that clients hold open on this member.
+	 * @return the count, or 0 if the member does not answer
+	 */
+	public int watchStreams() {
+		return metrics("/metrics").lines()
+			.filter((line) -> line.startsWith("etcd_debugging_mvcc_watch_stream_total "))
+			.mapToInt((line) -> (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+			.sum();
+	}
+
+	/**
 	 * Tells whether the process is alive.
 	 * @return {@code true} if alive
 	 */
