@@ -184,7 +184,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 		String name = Validation.serviceName(service);
 		ensureOpen();
 		ServiceWatch watch = new ServiceWatch(name, this.keys.service(name), this.kv, this.client.getWatchClient(),
-				this.reader, this.requests, this.scheduler, this.deliveries, RETRY_BACKOFF, listener);
+				this.reader, this.requests, this.scheduler, this.deliveries, RETRY_BACKOFF, this.settings.ttl(), listener);
 		this.watches.add(watch);
 		watch.start();
 		return () -> {

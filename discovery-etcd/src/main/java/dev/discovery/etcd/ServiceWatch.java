@@ -1,9 +1,10 @@
 package dev.discovery.etcd;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * then the listener keeps the last list. Once per request timeout the watch asks etcd for a
  * progress notification; if the one asked before is still unanswered, the member serving the
  * watch froze or was cut off without closing the connection, and the watch is read and
- * watched again, which sends it to another member. jetcd callbacks only hand work to the scheduler,
+ * watched again, which sends it to another member. After etcd was out of reach for at least
+ * the grace (the TTL), instances that disappear are kept for one more grace, as a
+ * {@link ServiceView} explains. jetcd callbacks only hand work to the scheduler,
  * whose single thread owns this watch's state; lists reach the listener through a
  * {@link WatchDispatcher}.
  */
@@ -59,7 +62,7 @@ final class ServiceWatch implements AutoCloseable {
 
 	private final WatchDispatcher dispatcher;
 
-	private final Map<String, ServiceInstance> instances = new TreeMap<>();
+	private final ServiceView view;
 
 	private volatile List<ServiceInstance> snapshot = List.of();
 
@@ -68,6 +71,8 @@ final class ServiceWatch implements AutoCloseable {
 	private long generation;
 
 	private int failures;
+
+	private long interruptedAt;
 
 	private long answeredAt;
 
@@ -79,7 +84,7 @@ final class ServiceWatch implements AutoCloseable {
 
 	ServiceWatch(String service, ByteSequence prefix, KV kv, Watch watchClient, InstanceReader reader,
 			EtcdRequests requests, ScheduledExecutorService scheduler, Executor deliveries, Backoff backoff,
-			Consumer<List<ServiceInstance>> listener) {
+			Duration outageGrace, Consumer<List<ServiceInstance>> listener) {
 		this.service = service;
 		this.prefix = prefix;
 		this.kv = kv;
@@ -88,6 +93,7 @@ final class ServiceWatch implements AutoCloseable {
 		this.requests = requests;
 		this.scheduler = scheduler;
 		this.backoff = backoff;
+		this.view = new ServiceView(outageGrace);
 		this.dispatcher = new WatchDispatcher(service, deliveries, () -> this.snapshot, listener);
 	}
 
@@ -120,12 +126,18 @@ final class ServiceWatch implements AutoCloseable {
 			retry("reading it failed: " + this.requests.reason(failure));
 			return;
 		}
-		this.instances.clear();
+		Map<String, ServiceInstance> read = new HashMap<>();
 		for (KeyValue keyValue : response.getKvs()) {
 			ServiceInstance instance = this.reader.read(keyValue);
 			if (instance != null) {
-				this.instances.put(keyValue.getKey().toString(StandardCharsets.UTF_8), instance);
+				read.put(keyValue.getKey().toString(StandardCharsets.UTF_8), instance);
 			}
+		}
+		boolean afterOutage = this.failures > 0
+				&& System.nanoTime() - this.interruptedAt >= this.view.grace().toNanos();
+		this.view.replace(read, afterOutage);
+		if (afterOutage) {
+			this.scheduler.schedule(this::endGraceIfDue, this.view.grace().toNanos(), TimeUnit.NANOSECONDS);
 		}
 		publish();
 		long revision = response.getHeader().getRevision();
@@ -177,13 +189,14 @@ final class ServiceWatch implements AutoCloseable {
 			ServiceInstance instance = (event.getEventType() == WatchEvent.EventType.PUT)
 					? this.reader.read(event.getKeyValue()) : null;
 			if (instance != null) {
-				this.instances.put(key, instance);
+				this.view.put(key, instance);
+			}
+			else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+				this.view.deleted(key);
+				this.reader.deleted(key);
 			}
 			else {
-				this.instances.remove(key);
-				if (event.getEventType() == WatchEvent.EventType.DELETE) {
-					this.reader.deleted(key);
-				}
+				this.view.discard(key);
 			}
 		}
 		publish();
@@ -198,7 +211,16 @@ final class ServiceWatch implements AutoCloseable {
 		retry("the watch ended: " + reason);
 	}
 
+	private void endGraceIfDue() {
+		if (!this.closed && this.view.endGraceIfDue()) {
+			publish();
+		}
+	}
+
 	private void retry(String reason) {
+		if (this.failures == 0) {
+			this.interruptedAt = System.nanoTime();
+		}
 		long delay = this.backoff.delay(this.failures++).toNanos();
 		if (this.failures == 1) {
 			logger.warn("Watch of service '{}' interrupted ({}); reading it again", this.service, reason);
@@ -215,7 +237,7 @@ final class ServiceWatch implements AutoCloseable {
 	}
 
 	private void publish() {
-		List<ServiceInstance> next = List.copyOf(this.instances.values());
+		List<ServiceInstance> next = this.view.instances();
 		if (!this.published || !next.equals(this.snapshot)) {
 			this.published = true;
 			this.snapshot = next;

@@ -22,7 +22,6 @@ import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.Registration;
 import dev.discovery.core.RegistrationState;
 import dev.discovery.core.ServiceInstance;
-import dev.discovery.core.ServiceUnavailableException;
 import dev.discovery.etcd.testserver.EtcdCluster;
 import dev.discovery.etcd.testserver.EtcdExtension;
 import dev.discovery.etcd.testserver.EtcdMember;
@@ -41,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A 3-member etcd cluster loses its leader, is frozen whole for 60 s while a client keeps
- * calling instances it chose from its last view, freezes the member that serves a watch,
- * and a watcher falls behind a compaction; registrations survive, no call fails, and views
+ * calling instances it chose from its last view (no call fails, not even while etcd expires
+ * the leases it could not renew and their owners register again), freezes the member that
+ * serves a watch, and a watcher falls behind a compaction; registrations survive and views
  * converge to the truth.
  */
 class EtcdClusterIT {
@@ -147,19 +147,16 @@ class EtcdClusterIT {
 						&& Set.copyOf(this.owner.instances("frozen")).equals(Set.copyOf(before))
 						&& this.client.getAllInstances("frozen").equals(before));
 			long backAt = System.nanoTime();
-			List<Exception> failedAfterResume = List.copyOf(failed);
 			List<Registration> all = new ArrayList<>(registrations);
 			all.add(this.owner.register(instance("frozen", servers.get(3).getAddress().getPort())));
 			awaitView("frozen", all);
 			caller.shutdown();
 			assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-			System.out.printf("etcd frozen %d s: %d calls succeeded meanwhile, none failed; after SIGCONT %d failed "
-					+ "until the registrations were back; fresh %d ms and registrations back %d ms after etcd was "
-					+ "healthy%n", REGISTRY_LOSS.toSeconds(), callsWhileFrozen, failedAfterResume.size(),
-					millisSince(healthyAt, freshAt), millisSince(healthyAt, backAt));
-			assertThat(failedAfterResume).as("calls that failed after SIGCONT, as etcd expired the frozen leases")
-				.allMatch(ServiceUnavailableException.class::isInstance);
-			assertThat(failed).as("calls that failed once the registrations were back").isEqualTo(failedAfterResume);
+			System.out.printf("etcd frozen %d s: %d calls succeeded meanwhile; %d failed in all; fresh %d ms and"
+					+ " registrations back %d ms after etcd was healthy%n", REGISTRY_LOSS.toSeconds(), callsWhileFrozen,
+					failed.size(), millisSince(healthyAt, freshAt), millisSince(healthyAt, backAt));
+			assertThat(failed).as("calls that failed after SIGCONT, while etcd expired the frozen leases and their"
+					+ " owners registered again").isEmpty();
 		}
 		finally {
 			caller.shutdownNow();

@@ -1,0 +1,129 @@
+package dev.discovery.etcd;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.discovery.core.ServiceInstance;
+
+/**
+ * The instances of one service as its watch last saw them, by key, with a grace after an
+ * outage.
+ * <p>
+ * When etcd comes back after it could not be reached for a whole lease TTL, it expires
+ * every lease that went unrenewed meanwhile, including those of owners that are alive and
+ * register again moments later. So for one grace period after such an outage, an instance
+ * whose key is deleted, or that a fresh read no longer finds, stays in the view; it leaves
+ * when the grace ends unless it was written again. Outside that period every change applies
+ * at once. Not thread-safe: its watch's scheduler thread owns it.
+ */
+final class ServiceView {
+
+	private final Duration grace;
+
+	private final Map<String, ServiceInstance> present = new TreeMap<>();
+
+	private final Map<String, ServiceInstance> held = new TreeMap<>();
+
+	private long graceEndsAt;
+
+	private boolean inGrace;
+
+	/**
+	 * Creates an empty view.
+	 * @param grace how long instances that disappear right after an outage are kept
+	 */
+	ServiceView(Duration grace) {
+		this.grace = grace;
+	}
+
+	Duration grace() {
+		return this.grace;
+	}
+
+	/**
+	 * Replaces the view with a fresh read of the service.
+	 * @param read the instances read, by key
+	 * @param afterOutage whether etcd could not be reached for at least the grace before
+	 * this read; starts the grace
+	 */
+	void replace(Map<String, ServiceInstance> read, boolean afterOutage) {
+		if (afterOutage) {
+			this.inGrace = true;
+			this.graceEndsAt = System.nanoTime() + this.grace.toNanos();
+		}
+		if (inGrace()) {
+			this.present.forEach((key, instance) -> {
+				if (!read.containsKey(key)) {
+					this.held.put(key, instance);
+				}
+			});
+		}
+		this.present.clear();
+		this.present.putAll(read);
+		this.held.keySet().removeAll(this.present.keySet());
+	}
+
+	/**
+	 * Applies a write of an instance.
+	 * @param key the key
+	 * @param instance the instance written
+	 */
+	void put(String key, ServiceInstance instance) {
+		this.held.remove(key);
+		this.present.put(key, instance);
+	}
+
+	/**
+	 * Applies a deletion of a key; during the grace the instance is kept until it ends.
+	 * @param key the key
+	 */
+	void deleted(String key) {
+		ServiceInstance gone = this.present.remove(key);
+		if (gone != null && inGrace()) {
+			this.held.put(key, gone);
+		}
+	}
+
+	/**
+	 * Drops a key at once, whatever the grace: its new value is not an instance.
+	 * @param key the key
+	 */
+	void discard(String key) {
+		this.present.remove(key);
+		this.held.remove(key);
+	}
+
+	/**
+	 * Ends the grace if its time has come, dropping the instances it kept.
+	 * @return whether the view changed
+	 */
+	boolean endGraceIfDue() {
+		if (!this.inGrace || System.nanoTime() - this.graceEndsAt < 0) {
+			return false;
+		}
+		this.inGrace = false;
+		boolean changed = !this.held.isEmpty();
+		this.held.clear();
+		return changed;
+	}
+
+	/**
+	 * Lists the instances, those kept by the grace included, in key order.
+	 * @return an immutable list
+	 */
+	List<ServiceInstance> instances() {
+		if (this.held.isEmpty()) {
+			return List.copyOf(this.present.values());
+		}
+		Map<String, ServiceInstance> all = new TreeMap<>(this.held);
+		all.putAll(this.present);
+		return List.copyOf(all.values());
+	}
+
+	private boolean inGrace() {
+		return this.inGrace && System.nanoTime() - this.graceEndsAt < 0;
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.discovery.etcd;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.discovery.core.InstanceStatus;
+import dev.discovery.core.ServiceInstance;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServiceViewTest {
+
+	private static final Duration GRACE = Duration.ofMillis(300);
+
+	private final ServiceInstance a = instance("a", 8001);
+
+	private final ServiceInstance b = instance("b", 8002);
+
+	private final ServiceInstance c = instance("c", 8003);
+
+	private final ServiceView view = new ServiceView(GRACE);
+
+	@Test
+	void withoutAnOutageEveryChangeAppliesAtOnce() {
+		this.view.replace(Map.of("a", this.a, "b", this.b), false);
+		this.view.deleted("a");
+		assertThat(this.view.instances()).containsExactly(this.b);
+
+		this.view.replace(Map.of("c", this.c), false);
+		assertThat(this.view.instances()).containsExactly(this.c);
+		assertThat(this.view.endGraceIfDue()).isFalse();
+	}
+
+	@Test
+	void afterAnOutageInstancesThatDisappearStayUntilTheGraceEndsUnlessWrittenAgain() {
+		this.view.replace(Map.of("a", this.a, "b", this.b, "c", this.c), false);
+
+		this.view.replace(Map.of("c", this.c), true);
+		assertThat(this.view.instances()).as("a and b expired with the outage").containsExactly(this.a, this.b, this.c);
+		this.view.deleted("c");
+		ServiceInstance aAgain = this.a.withStatus(InstanceStatus.OUT_OF_SERVICE);
+		this.view.put("a", aAgain);
+		assertThat(this.view.instances()).containsExactly(aAgain, this.b, this.c);
+		assertThat(this.view.endGraceIfDue()).as("grace not over yet").isFalse();
+
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(this.view::endGraceIfDue);
+		assertThat(this.view.instances()).as("only what was written again").containsExactly(aAgain);
+		this.view.deleted("a");
+		assertThat(this.view.instances()).as("after the grace, deletions apply at once").isEmpty();
+	}
+
+	@Test
+	void aKeyWhoseNewValueIsNoInstanceLeavesAtOnceEvenDuringTheGrace() {
+		this.view.replace(Map.of("a", this.a, "b", this.b), false);
+		this.view.replace(Map.of("a", this.a, "b", this.b), true);
+
+		this.view.discard("a");
+		assertThat(this.view.instances()).containsExactly(this.b);
+	}
+
+	private static ServiceInstance instance(String id, int port) {
+		return ServiceInstance.builder("grace", "127.0.0.1", port).id(id).build();
+	}
+
+}
