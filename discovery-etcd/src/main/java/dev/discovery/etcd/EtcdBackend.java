@@ -48,13 +48,16 @@ import org.jspecify.annotations.Nullable;
  * Each instance is stored at {@code /{namespace}/services/{service}/{instanceId}} as JSON
  * with a format version. All registrations of one backend share one lease, renewed every
  * third of the TTL with a KeepAlive request that has a deadline of its own and may go to any
- * member. When the lease is lost (etcd no longer knows it, or no renewal was answered for a
- * whole TTL) every open registration goes to {@code LOST} and is written again under a new
- * lease, with capped exponential back-off and jitter, until it succeeds or is closed.
+ * member; failed renewals are retried until etcd answers. When etcd answers that it no
+ * longer knows the lease, every open registration goes to {@code LOST} and is written again
+ * under a new lease, with capped exponential back-off and jitter, until it succeeds or is
+ * closed.
  * Deregistering deletes the key; {@link #close()} revokes the lease.
  * <p>
  * Watches read the service's prefix and watch from the next revision; a watch that etcd
- * ends is read and watched again. Keys under the prefix that are not valid instances are
+ * ends is read and watched again; after etcd was out of reach for a whole TTL, instances
+ * that disappear are kept for one more TTL unless written again, because etcd then expires
+ * the leases of live owners too. Keys under the prefix that are not valid instances are
  * skipped with one warning each. Every request has the request timeout: during an outage
  * calls fail with a {@link DiscoveryException} instead of hanging. A member that stops
  * answering but keeps its connections open (frozen, or behind a network black hole) costs
