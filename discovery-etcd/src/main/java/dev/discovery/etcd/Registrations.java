@@ -1,6 +1,8 @@
 package dev.discovery.etcd;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,7 +50,12 @@ final class Registrations {
 
 	private final Map<ByteSequence, EtcdRegistration> byKey = new ConcurrentHashMap<>();
 
-	private final Map<ByteSequence, ByteSequence> undeleted = new ConcurrentHashMap<>();
+	/**
+	 * Keys whose last attempted value must be deleted, because a registration failed or a
+	 * deregistration could not delete it. Guarded by itself; a register of the same key
+	 * cancels the deletion, and the deletion skips a key that an open registration owns.
+	 */
+	private final Map<ByteSequence, ByteSequence> undeleted = new HashMap<>();
 
 	private final AtomicBoolean restoreScheduled = new AtomicBoolean();
 
@@ -94,7 +101,11 @@ final class Registrations {
 		}
 		ByteSequence key = this.keys.instance(instance);
 		EtcdRegistration registration = new EtcdRegistration(this, key, instance);
-		EtcdRegistration previous = this.byKey.put(key, registration);
+		EtcdRegistration previous;
+		synchronized (this.undeleted) {
+			this.undeleted.remove(key);
+			previous = this.byKey.put(key, registration);
+		}
 		try {
 			write(registration);
 		}
@@ -206,8 +217,34 @@ final class Registrations {
 	}
 
 	private void deleteLater(ByteSequence key, ByteSequence value) {
-		this.undeleted.put(key, value);
+		synchronized (this.undeleted) {
+			this.undeleted.put(key, value);
+		}
 		scheduleRestore(Duration.ZERO);
+	}
+
+	private List<ByteSequence> undeletedKeys() {
+		synchronized (this.undeleted) {
+			return List.copyOf(this.undeleted.keySet());
+		}
+	}
+
+	/**
+	 * Deletes the last attempted value of a key, unless an open registration owns the key
+	 * now. Holds the lock through the request, so that a register of the same key cannot
+	 * write the same value in between and see it deleted.
+	 */
+	private void deleteUndeleted(ByteSequence key) {
+		synchronized (this.undeleted) {
+			ByteSequence value = this.undeleted.get(key);
+			if (value == null) {
+				return;
+			}
+			if (!this.byKey.containsKey(key)) {
+				delete(key, value);
+			}
+			this.undeleted.remove(key);
+		}
 	}
 
 	private void leaseLost() {
@@ -237,9 +274,8 @@ final class Registrations {
 			for (EtcdRegistration registration : this.byKey.values()) {
 				write(registration);
 			}
-			for (Map.Entry<ByteSequence, ByteSequence> entry : this.undeleted.entrySet()) {
-				delete(entry.getKey(), entry.getValue());
-				this.undeleted.remove(entry.getKey(), entry.getValue());
+			for (ByteSequence key : undeletedKeys()) {
+				deleteUndeleted(key);
 			}
 			if (this.failedRestores > 0) {
 				logger.info("Restored {} registration(s) in etcd after {} failed attempt(s)", this.byKey.size(),
