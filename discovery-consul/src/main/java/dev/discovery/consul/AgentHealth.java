@@ -25,6 +25,17 @@ final class AgentHealth {
 
 	private final AtomicLong failures = new AtomicLong();
 
+	private final AtomicLong requests = new AtomicLong();
+
+	void requested() {
+		this.requests.incrementAndGet();
+	}
+
+	/** How many calls the backend made to the agent since it started, answered or not. */
+	long requests() {
+		return this.requests.get();
+	}
+
 	void succeeded(String operation) {
 		this.unreachable = null;
 		this.refusals.remove(operation);

@@ -44,6 +44,9 @@ final class ConsulAgent implements AutoCloseable {
 	private static final Type HEALTH_ENTRIES = new TypeToken<List<ConsulJson.HealthEntry>>() {
 	}.getType();
 
+	private static final Type STATE_CHECKS = new TypeToken<List<ConsulJson.StateCheck>>() {
+	}.getType();
+
 	private final CloseableHttpClient httpClient;
 
 	private final ConsulRawClient rawClient;
@@ -111,8 +114,21 @@ final class ConsulAgent implements AutoCloseable {
 			HttpResponse response = ok(this.rawClient.makeGetRequest("/v1/health/service/" + service,
 					new QueryParams(waitSeconds, index)));
 			List<ConsulJson.HealthEntry> entries = present(gson.fromJson(response.getContent(), HEALTH_ENTRIES));
-			long nextIndex = (response.getConsulIndex() != null) ? response.getConsulIndex() : 0;
-			return new HealthSnapshot(nextIndex, InstanceMapping.instances(entries));
+			return new HealthSnapshot(consulIndex(response), InstanceMapping.instances(entries));
+		});
+	}
+
+	/**
+	 * Reads the state of every check in the datacenter; with a positive index, a blocking
+	 * query that returns when any check is added, changed or removed after that index, or
+	 * the wait ends.
+	 */
+	ChecksSnapshot checks(long index, long waitSeconds) {
+		return call("read the state of every check", () -> {
+			HttpResponse response = ok(
+					this.rawClient.makeGetRequest("/v1/health/state/any", new QueryParams(waitSeconds, index)));
+			List<ConsulJson.StateCheck> checks = present(gson.fromJson(response.getContent(), STATE_CHECKS));
+			return new ChecksSnapshot(consulIndex(response), checks);
 		});
 	}
 
@@ -147,6 +163,7 @@ final class ConsulAgent implements AutoCloseable {
 	}
 
 	private <T> T call(String operation, Supplier<T> call) {
+		this.health.requested();
 		try {
 			T result = call.get();
 			this.health.succeeded(operation);
@@ -206,6 +223,10 @@ final class ConsulAgent implements AutoCloseable {
 		return parsed;
 	}
 
+	private static long consulIndex(HttpResponse response) {
+		return (response.getConsulIndex() != null) ? response.getConsulIndex() : 0;
+	}
+
 	private static HttpResponse ok(HttpResponse response) {
 		if (response.getStatusCode() != 200) {
 			throw new OperationException(response);
@@ -223,6 +244,14 @@ final class ConsulAgent implements AutoCloseable {
 	 * @param instances the instances, in every status
 	 */
 	record HealthSnapshot(long index, List<ServiceInstance> instances) {
+	}
+
+	/**
+	 * One answer of the check-state endpoint.
+	 * @param index the index to pass to the next blocking query
+	 * @param checks every check of every node and instance
+	 */
+	record ChecksSnapshot(long index, List<ConsulJson.StateCheck> checks) {
 	}
 
 }

@@ -10,10 +10,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,9 +46,12 @@ import org.slf4j.LoggerFactory;
  * {@link StatusMapping} describes; OUT_OF_SERVICE is maintenance mode.
  * <p>
  * Discovery reads {@code /v1/health/service/{name}} and returns instances in every status.
- * Each {@link #watch watch} holds one thread and one connection to the agent for its
- * blocking queries. The ACL token is sent on every call and never appears in messages,
- * logs, {@link #toString()} or health.
+ * The backend opens at most {@link Builder#maxConnections(int) maxConnections} connections to
+ * its agent, and its threads do not grow with the number of watched services: the first
+ * watches each hold a blocking query on a connection and thread of their own, and every
+ * further one is followed by a {@link ChangeDetector}, one blocking query on the state of
+ * every check, after which only the services that changed are read again. The ACL token is
+ * sent on every call and never appears in messages, logs, {@link #toString()} or health.
  */
 public final class ConsulBackend implements DiscoveryBackend {
 
@@ -55,6 +60,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 	private static final String NAME = "consul";
 
 	private static final Duration MAX_PROBE_PERIOD = Duration.ofSeconds(10);
+
+	private static final int DELIVERY_THREADS = 4;
 
 	private final ConsulHttp http;
 
@@ -72,9 +79,15 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 	private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
 
+	private final Semaphore blockingQueries;
+
+	private final ChangeDetector detector;
+
 	private final ScheduledExecutorService scheduler;
 
-	private final ExecutorService deliveries;
+	private final ThreadPoolExecutor deliveries;
+
+	private final ThreadPoolExecutor reads;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -82,13 +95,17 @@ public final class ConsulBackend implements DiscoveryBackend {
 		this.agentHealth = new AgentHealth();
 		this.http = new ConsulHttp(builder.scheme, builder.host, builder.port, builder.token, sslContext,
 				builder.requestTimeout, this.agentHealth);
-		this.agent = this.http.openShared();
+		ConnectionBudget budget = new ConnectionBudget(builder.maxConnections);
+		this.agent = this.http.openShared(budget.shared());
 		this.check = new CheckSettings(builder.checkType, builder.ttl, builder.checkPath, builder.checkInterval,
 				builder.deregisterCriticalAfter);
 		this.watchWait = builder.watchWait;
 		this.restoreBackoff = new Backoff(Duration.ofMillis(200), builder.ttl);
 		this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads("discovery-consul-heartbeat"));
-		this.deliveries = Executors.newCachedThreadPool(daemonThreads("discovery-consul-delivery"));
+		this.deliveries = boundedPool(DELIVERY_THREADS, "discovery-consul-delivery");
+		this.reads = boundedPool(budget.shared(), "discovery-consul-read");
+		this.blockingQueries = new Semaphore(budget.blockingQueries());
+		this.detector = new ChangeDetector(this.http.openForWatch(this.watchWait), this.watchWait.toSeconds());
 		Duration probePeriod = min(this.check.heartbeatPeriod(), MAX_PROBE_PERIOD);
 		this.scheduler.scheduleWithFixedDelay(this::probeLeader, 0, probePeriod.toMillis(), TimeUnit.MILLISECONDS);
 	}
@@ -137,21 +154,31 @@ public final class ConsulBackend implements DiscoveryBackend {
 	}
 
 	/**
-	 * Watches a service with blocking queries of up to the configured wait. Costs one thread
-	 * and one agent connection until the subscription is closed.
+	 * Watches a service. While fewer watches than the budget allows hold a blocking query of
+	 * their own, this one gets one too (a thread and an agent connection, until closed) and
+	 * sees a change within one round trip; otherwise the change detector follows it, at the
+	 * cost of one read of the state of every check in the datacenter per change.
 	 */
 	@Override
 	public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
 		String name = Validation.serviceName(service);
 		ensureOpen();
-		ServiceWatch watch = new ServiceWatch(name, this.http.openForWatch(this.watchWait), this.watchWait,
+		if (this.blockingQueries.tryAcquire()) {
+			ServiceWatch watch = new ServiceWatch(name, this.http.openForWatch(this.watchWait), this.watchWait,
+					this.deliveries, listener);
+			this.watches.add(watch);
+			watch.start();
+			return () -> {
+				if (this.watches.remove(watch)) {
+					watch.close();
+					this.blockingQueries.release();
+				}
+			};
+		}
+		DetectedWatch watch = new DetectedWatch(name, this.agent, this.agentHealth, this.reads, this.scheduler,
 				this.deliveries, listener);
-		this.watches.add(watch);
-		watch.start();
-		return () -> {
-			this.watches.remove(watch);
-			watch.close();
-		};
+		this.detector.add(watch);
+		return () -> this.detector.remove(watch);
 	}
 
 	/**
@@ -174,7 +201,9 @@ public final class ConsulBackend implements DiscoveryBackend {
 			}
 		}
 		details.put("registrations", states);
-		details.put("watches", this.watches.size());
+		details.put("watches", this.watches.size() + this.detector.size());
+		details.put("blockingQueries", this.watches.size());
+		details.put("requests", this.agentHealth.requests());
 		details.put("errors", this.agentHealth.failures());
 		String unreachable = this.agentHealth.unreachableReason();
 		if (unreachable != null) {
@@ -198,8 +227,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 		}
 		this.watches.forEach(ServiceWatch::close);
 		this.watches.clear();
+		this.detector.close();
 		List.copyOf(this.registrations.values()).forEach(ConsulRegistration::close);
 		this.scheduler.shutdownNow();
+		this.reads.shutdownNow();
 		this.deliveries.shutdown();
 		this.agent.close();
 	}
@@ -244,6 +275,13 @@ public final class ConsulBackend implements DiscoveryBackend {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
+	private static ThreadPoolExecutor boundedPool(int threads, String prefix) {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+				new LinkedBlockingQueue<>(), daemonThreads(prefix));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
+	}
+
 	private static ThreadFactory daemonThreads(String prefix) {
 		AtomicInteger count = new AtomicInteger();
 		return (runnable) -> {
@@ -280,6 +318,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 		private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
+		private static final int MAX_CONNECTIONS = 10_000;
+
 		private String host = "127.0.0.1";
 
 		private int port = 8500;
@@ -303,6 +343,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 		private Duration requestTimeout = Duration.ofSeconds(5);
 
 		private Duration watchWait = Duration.ofMinutes(5);
+
+		private int maxConnections = 16;
 
 		private Builder() {
 		}
@@ -432,6 +474,21 @@ public final class ConsulBackend implements DiscoveryBackend {
 		}
 
 		/**
+		 * Sets the most connections the backend opens to its agent at once. Consul refuses more
+		 * than 200 from one client address by default ({@code limits.http_max_conns_per_client}),
+		 * and every application on a host that talks to the local agent shares that address.
+		 * Up to 4 serve ordinary calls, one follows changes for the services beyond the rest,
+		 * and each of the rest holds the blocking query of one watched service.
+		 * @param maxConnections 3 to 10000; default 16 (11 services with a blocking query of
+		 * their own)
+		 * @return this builder
+		 */
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
 		 * Checks every setting, then creates the backend. Does not contact the agent.
 		 * @return the backend
 		 * @throws IllegalArgumentException naming the first invalid setting, its value and
@@ -457,6 +514,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 			atMost("requestTimeout", this.requestTimeout, MAX_REQUEST_TIMEOUT);
 			atLeast("watchWait", this.watchWait, Duration.ofSeconds(1));
 			atMost("watchWait", this.watchWait, MAX_WATCH_WAIT);
+			if (this.maxConnections < ConnectionBudget.MIN_CONNECTIONS || this.maxConnections > MAX_CONNECTIONS) {
+				throw Validation.invalid("maxConnections", Integer.toString(this.maxConnections),
+						"must be between " + ConnectionBudget.MIN_CONNECTIONS + " and " + MAX_CONNECTIONS);
+			}
 			SSLContext sslContext = null;
 			if (this.caFile != null) {
 				if (!"https".equals(this.scheme)) {

@@ -34,8 +34,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConsulHttp {
 
-	private static final int MAX_SHARED_CONNECTIONS = 64;
-
 	private final String scheme;
 
 	private final String host;
@@ -66,17 +64,22 @@ final class ConsulHttp {
 		return this.scheme + "://" + bracketed() + ":" + this.port;
 	}
 
-	/** Opens the agent client for ordinary calls, pooled, each call bounded by the request timeout. */
-	ConsulAgent openShared() {
+	/**
+	 * Opens the agent client for ordinary calls, pooled, each call bounded by the request
+	 * timeout; a call waits up to that timeout for a free connection.
+	 * @param connections the most connections the pool opens
+	 */
+	ConsulAgent openShared(int connections) {
 		PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(socketFactories());
-		pool.setMaxTotal(MAX_SHARED_CONNECTIONS);
-		pool.setDefaultMaxPerRoute(MAX_SHARED_CONNECTIONS);
+		pool.setMaxTotal(connections);
+		pool.setDefaultMaxPerRoute(connections);
 		return open(pool, this.requestTimeout, true);
 	}
 
 	/**
 	 * Opens an agent client with one connection of its own for the blocking queries of one
-	 * watch; its read timeout allows for the wait plus the up to wait / 16 Consul adds.
+	 * watch or of the change detector; its read timeout allows for the wait plus the up to
+	 * wait / 16 Consul adds.
 	 */
 	ConsulAgent openForWatch(Duration wait) {
 		Duration readTimeout = this.requestTimeout.plus(wait).plus(wait.dividedBy(16));

@@ -7,9 +7,10 @@ import com.google.gson.annotations.SerializedName;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JSON bodies of the two agent endpoints whose consul-api models lack fields this
- * backend needs ({@code Weights}, the initial check {@code Status}): service registration
- * and the health of a service. Only the fields the backend uses are declared.
+ * The JSON bodies of the agent endpoints whose consul-api models lack fields this backend
+ * needs ({@code Weights}, the initial check {@code Status}, a check's service): service
+ * registration, the health of a service, and the state of every check. Only the fields the
+ * backend uses are declared.
  */
 final class ConsulJson {
 
@@ -53,6 +54,16 @@ final class ConsulJson {
 	/** The state of one check of an instance or of its node. */
 	record Check(@SerializedName("CheckID") @Nullable String checkId, @SerializedName("Status") @Nullable String status,
 			@SerializedName("Notes") @Nullable String notes) {
+	}
+
+	/**
+	 * One element of {@code GET /v1/health/state/any}: a check of a node (no service) or of
+	 * one instance of a service.
+	 */
+	record StateCheck(@SerializedName("Node") @Nullable String node, @SerializedName("CheckID") @Nullable String checkId,
+			@SerializedName("Status") @Nullable String status, @SerializedName("ServiceID") @Nullable String serviceId,
+			@SerializedName("ServiceName") @Nullable String serviceName,
+			@SerializedName("ServiceTags") @Nullable List<String> serviceTags) {
 	}
 
 }

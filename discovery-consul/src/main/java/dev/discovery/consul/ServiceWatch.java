@@ -23,7 +23,7 @@ final class ServiceWatch implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServiceWatch.class);
 
-	private static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+	static final Backoff RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
 	private final String service;
 

@@ -27,13 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The agent restarts under registered instances, once keeping its data directory (it
  * restores their services and checks) and once without it (it forgets them): every
  * open registration must be UP again by itself within TTL + 5 s, and watchers must converge
- * on it. The measured times are written to {@code target/fault-report/consul-faults.md}.
+ * on it. The second watcher's backend follows 500 other services too, watched before, so
+ * that its watch of the restarted service is one of those the change detector follows. The measured times are written to {@code target/fault-report/consul-faults.md}.
  */
 class ConsulAgentRestartIT {
 
 	private static final Duration TTL = Duration.ofSeconds(3);
 
 	private static final int INSTANCES = 10;
+
+	private static final int OTHER_WATCHED_SERVICES = 500;
 
 	private static final List<String> rows = new CopyOnWriteArrayList<>();
 
@@ -54,6 +57,10 @@ class ConsulAgentRestartIT {
 				registrations.add(owner.register(ServiceInstance.builder("restart", "127.0.0.1", 7501 + i).build()));
 			}
 			List<ServiceInstance> truth = registrations.stream().map(Registration::instance).toList();
+			for (int i = 0; i < OTHER_WATCHED_SERVICES; i++) {
+				secondObserver.watch("other-" + i, (instances) -> {
+				});
+			}
 			AtomicReference<List<ServiceInstance>> firstView = new AtomicReference<>(List.of());
 			AtomicReference<List<ServiceInstance>> secondView = new AtomicReference<>(List.of());
 			try (AutoCloseable firstWatch = firstObserver.watch("restart", firstView::set);
@@ -86,7 +93,8 @@ class ConsulAgentRestartIT {
 				String fault = (keepState ? "Agent restarted on its data directory (it restores the services it had)"
 						: "Agent restarted without its data directory (it forgets every service)") + ", "
 						+ Duration.ofNanos(back - stopped).toMillis() + " ms from stop to a new leader; " + INSTANCES
-						+ " instances registered by 2 clients";
+						+ " instances registered by 2 clients; the second watcher follows " + OTHER_WATCHED_SERVICES
+						+ " other services";
 				rows.add(row(fault, "every instance UP again", registered));
 				rows.add(row(fault, "both watchers (2 other clients) equal the truth", converged));
 
@@ -94,6 +102,7 @@ class ConsulAgentRestartIT {
 				secondOwner.close();
 				withinTtlPlusFiveSeconds().untilAsserted(() -> assertBothViewsEqual(List.of(), firstView, secondView));
 				assertThat(firstObserver.instances("restart")).isEmpty();
+				assertThat(secondObserver.health().details()).containsEntry("watches", OTHER_WATCHED_SERVICES + 1);
 			}
 		}
 	}

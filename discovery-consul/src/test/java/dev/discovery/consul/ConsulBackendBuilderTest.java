@@ -92,6 +92,14 @@ class ConsulBackendBuilderTest {
 			.withMessage("Invalid requestTimeout 'PT11M': must be at most PT10M");
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { -1, 0, 2, 10_001 })
+	void maxConnectionsMustLeaveOneOfEachKind(int connections) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ConsulBackend.builder().maxConnections(connections).build())
+			.withMessage("Invalid maxConnections '" + connections + "': must be between 3 and 10000");
+	}
+
 	@Test
 	void checkPathMustBeAPath() {
 		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().checkPath("health").build())

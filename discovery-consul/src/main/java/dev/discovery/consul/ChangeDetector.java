@@ -1,0 +1,162 @@
+package dev.discovery.consul;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows every {@link DetectedWatch} with one blocking query on
+ * {@code /v1/health/state/any}, on one thread and one agent connection, however many
+ * services it follows. Each answer is grouped by {@link CheckStates}; only the watches whose
+ * service's group differs from the previous answer read their service again, so the agent
+ * gets one read per changed service, not one per watched service. After the query failed
+ * (agent unreachable or restarted) every watch reads its service again once the agent
+ * answers. The thread starts with the first watch and waits, without a query, while there
+ * is none.
+ */
+final class ChangeDetector implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ChangeDetector.class);
+
+	private final ConsulAgent agent;
+
+	private final long waitSeconds;
+
+	private final Set<DetectedWatch> watches = ConcurrentHashMap.newKeySet();
+
+	private final CountDownLatch closed = new CountDownLatch(1);
+
+	private final Thread thread;
+
+	private boolean started;
+
+	/**
+	 * Creates the detector; it starts with the first watch.
+	 * @param agent a client with a connection of its own, for the blocking query
+	 * @param waitSeconds how long one blocking query may wait for a change
+	 */
+	ChangeDetector(ConsulAgent agent, long waitSeconds) {
+		this.agent = agent;
+		this.waitSeconds = waitSeconds;
+		this.thread = new Thread(this::run, "discovery-consul-changes");
+		this.thread.setDaemon(true);
+	}
+
+	/**
+	 * Follows a watch from now on and has it read its service once, for its first delivery.
+	 * @param watch the watch
+	 */
+	void add(DetectedWatch watch) {
+		synchronized (this) {
+			this.watches.add(watch);
+			if (!this.started) {
+				this.started = true;
+				this.thread.start();
+			}
+			notifyAll();
+		}
+		watch.refresh();
+	}
+
+	/**
+	 * Stops following a watch and closes it.
+	 * @param watch the watch
+	 */
+	void remove(DetectedWatch watch) {
+		this.watches.remove(watch);
+		watch.close();
+	}
+
+	/** How many watches the detector follows. */
+	int size() {
+		return this.watches.size();
+	}
+
+	/** Ends the blocking query and the thread, and closes every watch. */
+	@Override
+	public void close() {
+		this.closed.countDown();
+		synchronized (this) {
+			notifyAll();
+		}
+		this.watches.forEach(DetectedWatch::close);
+		this.watches.clear();
+		this.agent.close();
+	}
+
+	private void run() {
+		long index = 0;
+		int failures = 0;
+		Map<String, Set<CheckStates.InstanceCheck>> previous = Map.of();
+		while (!isClosed()) {
+			if (awaitedWatches()) {
+				index = 0;
+			}
+			boolean readAll = index == 0;
+			try {
+				ConsulAgent.ChecksSnapshot snapshot = this.agent.checks(index, this.waitSeconds);
+				index = ServiceWatch.nextIndex(index, snapshot.index());
+				Map<String, Set<CheckStates.InstanceCheck>> now = CheckStates.byService(snapshot.checks());
+				for (DetectedWatch watch : this.watches) {
+					if (readAll || watch.needsRead() || CheckStates.changed(watch.service(), previous, now)) {
+						watch.refresh();
+					}
+				}
+				previous = now;
+				failures = 0;
+			}
+			catch (RuntimeException ex) {
+				if (isClosed()) {
+					return;
+				}
+				index = 0;
+				if (failures == 0) {
+					logger.warn("Following the services without a blocking query of their own failed; retrying: {}",
+							ex.getMessage());
+				}
+				pause(ServiceWatch.RETRY.delay(failures++).toNanos());
+			}
+		}
+	}
+
+	/**
+	 * Waits while there is no watch and the detector is open. Returns whether it waited:
+	 * changes made meanwhile were not followed, so the next query starts over.
+	 */
+	private boolean awaitedWatches() {
+		boolean waited = false;
+		synchronized (this) {
+			while (!isClosed() && this.watches.isEmpty()) {
+				waited = true;
+				try {
+					wait();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					this.closed.countDown();
+				}
+			}
+		}
+		return waited;
+	}
+
+	private boolean isClosed() {
+		return this.closed.getCount() == 0;
+	}
+
+	private void pause(long nanos) {
+		try {
+			this.closed.await(nanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.closed.countDown();
+		}
+	}
+
+}

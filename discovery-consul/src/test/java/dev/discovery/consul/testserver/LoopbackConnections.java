@@ -1,0 +1,64 @@
+package dev.discovery.consul.testserver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Counts the established TCP connections from one loopback address to one port, as the
+ * kernel lists them in {@code /proc/net/tcp} and {@code /proc/net/tcp6}: what a server that
+ * limits connections per client address (as Consul does) sees from that address. Linux only.
+ */
+public final class LoopbackConnections {
+
+	private static final String ESTABLISHED = "01";
+
+	private LoopbackConnections() {
+	}
+
+	/**
+	 * Counts the connections.
+	 * @param from the client's loopback address, such as {@code 127.0.0.1}
+	 * @param port the server's port
+	 * @return how many are established now
+	 */
+	public static int count(String from, int port) {
+		String ipv4 = hex(from);
+		String remotePort = String.format(Locale.ROOT, ":%04X", port);
+		int count = 0;
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			for (String line : lines(table)) {
+				String[] fields = line.trim().split("\\s+");
+				if (fields.length > 3 && fields[3].equals(ESTABLISHED) && fields[2].endsWith(remotePort)
+						&& fields[1].substring(0, fields[1].indexOf(':')).endsWith(ipv4)) {
+					count++;
+				}
+			}
+		}
+		return count;
+	}
+
+	private static List<String> lines(String table) {
+		try {
+			List<String> lines = Files.readAllLines(Path.of(table));
+			return lines.subList(Math.min(1, lines.size()), lines.size());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read " + table, ex);
+		}
+	}
+
+	/** The address as /proc/net/tcp writes it: the four bytes in the host's (little-endian) order. */
+	private static String hex(String address) {
+		String[] bytes = address.split("\\.");
+		StringBuilder hex = new StringBuilder();
+		for (int i = bytes.length - 1; i >= 0; i--) {
+			hex.append(String.format(Locale.ROOT, "%02X", Integer.parseInt(bytes[i])));
+		}
+		return hex.toString();
+	}
+
+}
