@@ -19,7 +19,8 @@ class ConsulBackendConfiguration {
 
 	private static final Map<String, String> PROPERTIES = Map.of("checkPath", "discovery.consul.check.path",
 			"checkInterval", "discovery.consul.check.interval", "deregisterCriticalAfter",
-			"discovery.consul.check.deregister-critical-after", "ttl", "discovery.registration.ttl");
+			"discovery.consul.check.deregister-critical-after", "ttl", "discovery.registration.ttl", "maxConnections",
+			"discovery.consul.max-connections");
 
 	private static final Map<String, String> CONNECTION_PROPERTIES = Map.of("host", "discovery.consul.host", "port",
 			"discovery.consul.port", "scheme", "discovery.consul.scheme", "token", "discovery.consul.token", "caFile",
@@ -48,6 +49,7 @@ class ConsulBackendConfiguration {
 			.checkPath(check.getPath())
 			.checkInterval(check.getInterval())
 			.deregisterCriticalAfter(check.getDeregisterCriticalAfter())
+			.maxConnections(properties.getConsul().getMaxConnections())
 			.ttl(ttl)
 			.build(), Map.copyOf(sources));
 	}

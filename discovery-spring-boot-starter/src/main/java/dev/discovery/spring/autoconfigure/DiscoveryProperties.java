@@ -480,6 +480,15 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		 */
 		private @Nullable Path caFile;
 
+		/**
+		 * Most connections this application opens to the agent at once, 3 to 10000. Up to 4
+		 * serve ordinary calls, one follows the changes of every service beyond the rest, and
+		 * each of the rest holds the blocking query of one watched service. Consul refuses
+		 * more than 200 connections per client address by default, shared by every
+		 * application on a host that calls its local agent.
+		 */
+		private int maxConnections = 16;
+
 		private final Check check = new Check();
 
 		public String getHost() {
@@ -520,6 +529,14 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 
 		public void setCaFile(@Nullable Path caFile) {
 			this.caFile = caFile;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
 		}
 
 		public Check getCheck() {

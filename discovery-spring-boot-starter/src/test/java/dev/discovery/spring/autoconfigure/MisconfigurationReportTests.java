@@ -68,6 +68,8 @@ class MisconfigurationReportTests {
 				arguments("consul", "discovery.consul.check.deregister-critical-after=30s",
 						"discovery.consul.check.deregister-critical-after",
 						"Invalid deregisterCriticalAfter 'PT30S': must be at least PT1M"),
+				arguments("consul", "discovery.consul.max-connections=2", "discovery.consul.max-connections",
+						"Invalid maxConnections '2': must be between 3 and 10000"),
 				arguments("consul", "discovery.registration.ttl=999ms", "discovery.registration.ttl",
 						"Invalid ttl 'PT0.999S': must be at least PT1S"));
 	}
