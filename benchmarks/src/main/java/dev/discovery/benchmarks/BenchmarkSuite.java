@@ -30,6 +30,8 @@ public final class BenchmarkSuite {
 
 	private static final int CHANGES = 500;
 
+	private static final int CONSUL_SCALE_CHANGES = 100;
+
 	private BenchmarkSuite() {
 	}
 
@@ -58,6 +60,7 @@ public final class BenchmarkSuite {
 			}
 			if (sections.contains("scale")) {
 				new ScaleSection(servers, 1000, 10).run(report);
+				new ConsulScaleSection(servers, List.of(1, 100, 1000, 2000), CONSUL_SCALE_CHANGES).run(report);
 			}
 			if (sections.contains("startup")) {
 				new StartupSection(servers, 10).run(report);

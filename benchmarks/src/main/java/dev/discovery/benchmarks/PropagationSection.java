@@ -208,7 +208,7 @@ final class PropagationSection {
 		}
 	}
 
-	private static long await(BlockingQueue<Seen> seen, String key, boolean present)
+	static long await(BlockingQueue<Seen> seen, String key, boolean present)
 			throws InterruptedException, TimeoutException {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (true) {
@@ -246,14 +246,14 @@ final class PropagationSection {
 	/**
 	 * One observation of the raw floors: a key (or service id) present or gone at a time.
 	 */
-	private record Seen(String key, boolean present, long at) {
+	record Seen(String key, boolean present, long at) {
 	}
 
 	/**
 	 * Repeats a Consul blocking query and, each time it returns with a new index, notes the
 	 * service ids that appeared in or went from the answer.
 	 */
-	private static final class BlockingQuery implements Runnable {
+	static final class BlockingQuery implements Runnable {
 
 		private static final Pattern SERVICE_ID = Pattern
 			.compile("\"Service\"\\s*:\\s*\\{\\s*\"ID\"\\s*:\\s*\"([^\"]+)\"");

@@ -115,7 +115,12 @@ final class ScaleSection {
 		}
 	}
 
-	private static long usedHeapAfterGc() throws InterruptedException {
+	/**
+	 * Returns the used heap after three full collections.
+	 * @return bytes
+	 * @throws InterruptedException if interrupted while the collections settle
+	 */
+	static long usedHeapAfterGc() throws InterruptedException {
 		for (int i = 0; i < 3; i++) {
 			System.gc();
 			Thread.sleep(100);

@@ -1,0 +1,209 @@
+package dev.discovery.benchmarks;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.discovery.consul.ConsulBackend;
+import dev.discovery.consul.testserver.CatalogWriter;
+import dev.discovery.consul.testserver.ConsulAgentExtension;
+import dev.discovery.consul.testserver.LoopbackConnections;
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.ServiceEvent;
+
+/**
+ * Scale on Consul: one client follows every service of a datacenter of 1 to 2,000 services
+ * (one instance each, written into the catalog from 127.0.0.2 on 10 other nodes), with the
+ * default connection budget. For each size it counts the client's threads and its
+ * connections from 127.0.0.1, its agent requests per second at rest and per change, and
+ * the heap per cached instance; then a new instance of the first service (a blocking query
+ * of its own) and of the last one (followed by the change detector) appears and goes, timed
+ * until the client's listener sees it, next to a raw blocking query on the same service
+ * that sees the same change: the floor of the same run.
+ */
+final class ConsulScaleSection {
+
+	private static final int NODES = 10;
+
+	private static final Duration REST = Duration.ofSeconds(5);
+
+	private final Servers servers;
+
+	private final List<Integer> sizes;
+
+	private final int changes;
+
+	/**
+	 * Creates the section.
+	 * @param servers the run's servers
+	 * @param sizes the numbers of services, ascending
+	 * @param changes how many changes to time per service and size
+	 */
+	ConsulScaleSection(Servers servers, List<Integer> sizes, int changes) {
+		this.servers = servers;
+		this.sizes = sizes;
+		this.changes = changes;
+	}
+
+	/**
+	 * Measures and adds the table and verdicts to the report.
+	 * @param report the report
+	 * @throws Exception if Consul failed or a change was not seen in time
+	 */
+	void run(Report report) throws Exception {
+		ConsulAgentExtension agent = this.servers.consul();
+		List<List<Object>> rows = new ArrayList<>();
+		boolean withinTwiceTheFloor = true;
+		boolean flat = true;
+		Size first = null;
+		try (CatalogWriter writer = new CatalogWriter(agent.host(), agent.port())) {
+			int written = 0;
+			for (int size : this.sizes) {
+				for (; written < size; written++) {
+					writer.register(node(written), service(written), service(written) + "-a", 20000 + written);
+				}
+				Size measured = measure(agent, writer, size);
+				first = (first != null) ? first : measured;
+				flat &= measured.threads() <= first.threads() && measured.connections() <= 16;
+				for (Target target : measured.targets()) {
+					withinTwiceTheFloor &= target.ours().p99Millis() <= 2 * target.floor().p99Millis();
+					rows.add(List.of((double) size, target.name(), target.ours().medianMillis(),
+							target.floor().medianMillis(), target.ours().p99Millis(), target.floor().p99Millis(),
+							target.ours().p99Millis() / target.floor().p99Millis(), (double) measured.threads(),
+							(double) measured.connections(), measured.requestsPerSecondAtRest(),
+							target.requestsPerChange(), measured.bytesPerInstance()));
+				}
+			}
+		}
+		report.add(new Report.Table("Scale on Consul", "One client (ConsulBackend with the default budget of 16 "
+				+ "connections, and DiscoveryClient) looks up every service of the datacenter, one instance each; "
+				+ "then an instance of the first service (its own blocking query) and of the last one (the change "
+				+ "detector beyond 11 services) appears and goes " + this.changes / 2 + " times each, seen by the "
+				+ "client's listener and, as the floor, by a raw blocking query on that service in the same run. "
+				+ "Threads: the client's discovery-consul threads; connections: the most open from 127.0.0.1 while "
+				+ "looking up and at rest; requests per change counts every agent request the client made.",
+				List.of("services", "changed service", "p50 ms", "floor p50 ms", "p99 ms", "floor p99 ms",
+						"p99 ÷ floor", "threads", "connections", "requests/s at rest", "requests per change",
+						"heap per cached instance, bytes"),
+				rows));
+		report.add(new Report.Verdict("Consul scale: propagation p99 within 2× the raw floor at every size",
+				withinTwiceTheFloor ? "yes" : "no (see the table)", withinTwiceTheFloor));
+		report.add(new Report.Verdict("Consul scale: threads and connections flat in the number of services",
+				flat ? "yes" : "no (see the table)", flat));
+	}
+
+	private Size measure(ConsulAgentExtension agent, CatalogWriter writer, int size) throws Exception {
+		int before = LoopbackConnections.count("127.0.0.1", agent.port());
+		AtomicInteger connections = new AtomicInteger();
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+		sampler.scheduleAtFixedRate(() -> connections
+			.accumulateAndGet(LoopbackConnections.count("127.0.0.1", agent.port()) - before, Math::max), 0, 10,
+				TimeUnit.MILLISECONDS);
+		try (ConsulBackend backend = agent.backend().build(); DiscoveryClient client = new DiscoveryClient(backend)) {
+			client.getInstances("absent");
+			long base = ScaleSection.usedHeapAfterGc();
+			for (int i = 0; i < size; i++) {
+				if (client.getInstances(service(i)).size() != 1) {
+					throw new IllegalStateException(service(i) + " does not have its one instance");
+				}
+			}
+			double bytesPerInstance = (double) (ScaleSection.usedHeapAfterGc() - base) / size;
+			long restStarted = System.nanoTime();
+			long requestsBefore = requests(backend);
+			pause(REST);
+			double atRest = (requests(backend) - requestsBefore) / ((System.nanoTime() - restStarted) / 1e9);
+			sampler.shutdownNow();
+			int threads = consulThreads();
+			List<Target> targets = new ArrayList<>();
+			targets.add(time(agent, writer, client, backend, 0, "first"));
+			if (size > 1) {
+				targets.add(time(agent, writer, client, backend, size - 1, "last"));
+			}
+			return new Size(threads, connections.get(), atRest, bytesPerInstance, targets);
+		}
+		finally {
+			sampler.shutdownNow();
+		}
+	}
+
+	private Target time(ConsulAgentExtension agent, CatalogWriter writer, DiscoveryClient client,
+			ConsulBackend backend, int index, String name) throws Exception {
+		String service = service(index);
+		BlockingQueue<PropagationSection.Seen> ours = new LinkedBlockingQueue<>();
+		BlockingQueue<PropagationSection.Seen> raw = new LinkedBlockingQueue<>();
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		PropagationSection.BlockingQuery query = new PropagationSection.BlockingQuery(http,
+				"http://" + agent.host() + ":" + agent.port() + "/v1/health/service/" + service + "?passing=true", raw);
+		Thread thread = new Thread(query, "raw-consul-scale-query");
+		thread.setDaemon(true);
+		thread.start();
+		Samples oursSamples = new Samples();
+		Samples floorSamples = new Samples();
+		long requests;
+		try (AutoCloseable listener = client.addListener(service, (event) -> ours.add(new PropagationSection.Seen(
+				event.instance().id(), event.type() != ServiceEvent.Type.DEREGISTERED, System.nanoTime())))) {
+			query.awaitFirst();
+			long requestsBefore = requests(backend);
+			for (int i = 0; i < this.changes / 2; i++) {
+				String id = service + "-x" + i;
+				for (boolean present : new boolean[] { true, false }) {
+					long started = System.nanoTime();
+					if (present) {
+						writer.register(node(index), service, id, 30000 + i);
+					}
+					else {
+						writer.deregister(node(index), id);
+					}
+					oursSamples.add(PropagationSection.await(ours, id, present) - started);
+					floorSamples.add(PropagationSection.await(raw, id, present) - started);
+				}
+			}
+			requests = requests(backend) - requestsBefore;
+		}
+		finally {
+			query.stop();
+			thread.interrupt();
+		}
+		return new Target(name + " (" + service + ")", oursSamples, floorSamples, (double) requests / this.changes);
+	}
+
+	private static long requests(ConsulBackend backend) {
+		return (Long) backend.health().details().get("requests");
+	}
+
+	private static int consulThreads() {
+		return (int) Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith("discovery-consul-") && thread.isAlive())
+			.count();
+	}
+
+	private static void pause(Duration duration) throws InterruptedException {
+		Thread.sleep(duration.toMillis());
+	}
+
+	private static String service(int index) {
+		return String.format(Locale.ROOT, "scale-%04d", index);
+	}
+
+	private static String node(int index) {
+		return "scale-node-" + (index % NODES);
+	}
+
+	private record Target(String name, Samples ours, Samples floor, double requestsPerChange) {
+	}
+
+	private record Size(int threads, int connections, double requestsPerSecondAtRest, double bytesPerInstance,
+			List<Target> targets) {
+	}
+
+}
