@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 
 import dev.discovery.consul.ConsulBackend;
 import dev.discovery.consul.testserver.CatalogWriter;
@@ -18,22 +19,28 @@ import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.ServiceEvent;
+import org.awaitility.Awaitility;
 
 /**
  * Scale on Consul: one client follows every service of a datacenter of 1 to 2,000 services
  * (one instance each, written into the catalog from 127.0.0.2 on 10 other nodes), with the
  * default connection budget. For each size it counts the client's threads and its
  * connections from 127.0.0.1, its agent requests per second at rest and per change, and
- * the heap per cached instance; then a new instance of the first service (a blocking query
- * of its own) and of the last one (followed by the change detector) appears and goes, timed
- * until the client's listener sees it, next to a raw blocking query on the same service
- * that sees the same change: the floor of the same run.
+ * the heap per followed service; then new instances appear and go, timed until the client's
+ * listener sees them, next to a raw blocking query on the same service that sees the same
+ * change (the floor of the same run): on the first service (a blocking query of its own
+ * from the start), on the last one (on the detector until its first change moves it to a
+ * quiet service's blocking query), and spread over every service after the first 11 (a
+ * service changes once, so most of these go through the detector).
  */
 final class ConsulScaleSection {
 
 	private static final int NODES = 10;
 
 	private static final Duration REST = Duration.ofSeconds(5);
+
+	/** Blocking queries of their own in the default budget; the services after them start on the detector. */
+	private static final int SLOTS = 11;
 
 	private final Servers servers;
 
@@ -85,14 +92,16 @@ final class ConsulScaleSection {
 		}
 		report.add(new Report.Table("Scale on Consul", "One client (ConsulBackend with the default budget of 16 "
 				+ "connections, and DiscoveryClient) looks up every service of the datacenter, one instance each; "
-				+ "then an instance of the first service (its own blocking query) and of the last one (the change "
-				+ "detector beyond 11 services) appears and goes " + this.changes / 2 + " times each, seen by the "
-				+ "client's listener and, as the floor, by a raw blocking query on that service in the same run. "
-				+ "Threads: the client's discovery-consul threads; connections: the most open from 127.0.0.1 while "
-				+ "looking up and at rest; requests per change counts every agent request the client made.",
+				+ "then an instance appears and goes " + this.changes / 2 + " times on each of: the first service "
+				+ "(its own blocking query), the last one (the change detector, until its first change moves it to "
+				+ "the blocking query of a service quiet for 10 s), and a different service each time after the "
+				+ "first 11 (mostly the detector); seen by the client's listener and, as the floor, by a raw "
+				+ "blocking query on that service in the same run. Threads: the client's discovery-consul threads; "
+				+ "connections: the most open from 127.0.0.1 while looking up and at rest; requests per change "
+				+ "counts every agent request the client made; heap: per followed service of one instance.",
 				List.of("services", "changed service", "p50 ms", "floor p50 ms", "p99 ms", "floor p99 ms",
 						"p99 ÷ floor", "threads", "connections", "requests/s at rest", "requests per change",
-						"heap per cached instance, bytes"),
+						"heap per followed service, bytes"),
 				rows));
 		report.add(new Report.Verdict("Consul scale: propagation p99 within 2× the raw floor at every size",
 				withinTwiceTheFloor ? "yes" : "no (see the table)", withinTwiceTheFloor));
@@ -115,6 +124,9 @@ final class ConsulScaleSection {
 					throw new IllegalStateException(service(i) + " does not have its one instance");
 				}
 			}
+			Awaitility.await()
+				.atMost(Duration.ofMinutes(1))
+				.until(() -> backend.health().details().get("pendingReads").equals(0));
 			double bytesPerInstance = (double) (ScaleSection.usedHeapAfterGc() - base) / size;
 			long restStarted = System.nanoTime();
 			long requestsBefore = requests(backend);
@@ -123,9 +135,12 @@ final class ConsulScaleSection {
 			sampler.shutdownNow();
 			int threads = consulThreads();
 			List<Target> targets = new ArrayList<>();
-			targets.add(time(agent, writer, client, backend, 0, "first"));
-			if (size > 1) {
-				targets.add(time(agent, writer, client, backend, size - 1, "last"));
+			targets.add(time(agent, writer, client, backend, "first (" + service(0) + ")", (i) -> 0));
+			if (size > SLOTS) {
+				targets.add(time(agent, writer, client, backend, "last (" + service(size - 1) + ")",
+						(i) -> size - 1));
+				targets.add(time(agent, writer, client, backend, "spread over " + (size - SLOTS),
+						(i) -> SLOTS + (i % (size - SLOTS))));
 			}
 			return new Size(threads, connections.get(), atRest, bytesPerInstance, targets);
 		}
@@ -135,24 +150,26 @@ final class ConsulScaleSection {
 	}
 
 	private Target time(ConsulAgentExtension agent, CatalogWriter writer, DiscoveryClient client,
-			ConsulBackend backend, int index, String name) throws Exception {
-		String service = service(index);
-		BlockingQueue<PropagationSection.Seen> ours = new LinkedBlockingQueue<>();
-		BlockingQueue<PropagationSection.Seen> raw = new LinkedBlockingQueue<>();
+			ConsulBackend backend, String name, IntUnaryOperator serviceOfChange) throws Exception {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-		PropagationSection.BlockingQuery query = new PropagationSection.BlockingQuery(http,
-				"http://" + agent.host() + ":" + agent.port() + "/v1/health/service/" + service + "?passing=true", raw);
-		Thread thread = new Thread(query, "raw-consul-scale-query");
-		thread.setDaemon(true);
-		thread.start();
 		Samples oursSamples = new Samples();
 		Samples floorSamples = new Samples();
-		long requests;
-		try (AutoCloseable listener = client.addListener(service, (event) -> ours.add(new PropagationSection.Seen(
-				event.instance().id(), event.type() != ServiceEvent.Type.DEREGISTERED, System.nanoTime())))) {
-			query.awaitFirst();
-			long requestsBefore = requests(backend);
-			for (int i = 0; i < this.changes / 2; i++) {
+		long requests = 0;
+		for (int i = 0; i < this.changes / 2; i++) {
+			int index = serviceOfChange.applyAsInt(i);
+			String service = service(index);
+			BlockingQueue<PropagationSection.Seen> ours = new LinkedBlockingQueue<>();
+			BlockingQueue<PropagationSection.Seen> raw = new LinkedBlockingQueue<>();
+			PropagationSection.BlockingQuery query = new PropagationSection.BlockingQuery(http,
+					"http://" + agent.host() + ":" + agent.port() + "/v1/health/service/" + service + "?passing=true",
+					raw);
+			Thread thread = new Thread(query, "raw-consul-scale-query");
+			thread.setDaemon(true);
+			thread.start();
+			try (AutoCloseable listener = client.addListener(service, (event) -> ours.add(new PropagationSection.Seen(
+					event.instance().id(), event.type() != ServiceEvent.Type.DEREGISTERED, System.nanoTime())))) {
+				query.awaitFirst();
+				long requestsBefore = requests(backend);
 				String id = service + "-x" + i;
 				for (boolean present : new boolean[] { true, false }) {
 					long started = System.nanoTime();
@@ -165,14 +182,14 @@ final class ConsulScaleSection {
 					oursSamples.add(PropagationSection.await(ours, id, present) - started);
 					floorSamples.add(PropagationSection.await(raw, id, present) - started);
 				}
+				requests += requests(backend) - requestsBefore;
 			}
-			requests = requests(backend) - requestsBefore;
+			finally {
+				query.stop();
+				thread.interrupt();
+			}
 		}
-		finally {
-			query.stop();
-			thread.interrupt();
-		}
-		return new Target(name + " (" + service + ")", oursSamples, floorSamples, (double) requests / this.changes);
+		return new Target(name, oursSamples, floorSamples, (double) requests / this.changes);
 	}
 
 	private static long requests(ConsulBackend backend) {

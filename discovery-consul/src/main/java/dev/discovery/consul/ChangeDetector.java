@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * Follows every {@link DetectedWatch} with one blocking query on
  * {@code /v1/health/state/any}, on one thread and one agent connection, however many
  * services it follows. Each answer is grouped by {@link CheckStates}; only the watches whose
- * service's group differs from the previous answer read their service again, so the agent
- * gets one read per changed service, not one per watched service. After the query failed
- * (agent unreachable or restarted) every watch reads its service again once the agent
- * answers. The thread starts with the first watch and waits, without a query, while there
- * is none.
+ * service's group differs from the previous answer are handed to the change handler, so the
+ * agent gets one read per changed service, not one per followed service. After the query
+ * failed (agent unreachable or restarted) every watch reads its service again once the agent
+ * answers, as does a watch whose last read failed. The thread starts with the first watch
+ * and waits, without a query, while there is none.
  */
 final class ChangeDetector implements AutoCloseable {
 
@@ -26,6 +27,8 @@ final class ChangeDetector implements AutoCloseable {
 	private final ConsulAgent agent;
 
 	private final long waitSeconds;
+
+	private final Consumer<DetectedWatch> changed;
 
 	private final Set<DetectedWatch> watches = ConcurrentHashMap.newKeySet();
 
@@ -39,52 +42,45 @@ final class ChangeDetector implements AutoCloseable {
 	 * Creates the detector; it starts with the first watch.
 	 * @param agent a client with a connection of its own, for the blocking query
 	 * @param waitSeconds how long one blocking query may wait for a change
+	 * @param changed handles a watch whose service changed, on the detector's thread; it must
+	 * not block
 	 */
-	ChangeDetector(ConsulAgent agent, long waitSeconds) {
+	ChangeDetector(ConsulAgent agent, long waitSeconds, Consumer<DetectedWatch> changed) {
 		this.agent = agent;
 		this.waitSeconds = waitSeconds;
+		this.changed = changed;
 		this.thread = new Thread(this::run, "discovery-consul-changes");
 		this.thread.setDaemon(true);
 	}
 
 	/**
-	 * Follows a watch from now on and has it read its service once, for its first delivery.
+	 * Follows a watch from now on; changes made after the detector's last answer reach it.
 	 * @param watch the watch
 	 */
-	void add(DetectedWatch watch) {
-		synchronized (this) {
-			this.watches.add(watch);
-			if (!this.started) {
-				this.started = true;
-				this.thread.start();
-			}
-			notifyAll();
+	synchronized void add(DetectedWatch watch) {
+		this.watches.add(watch);
+		if (!this.started) {
+			this.started = true;
+			this.thread.start();
 		}
-		watch.refresh();
+		notifyAll();
 	}
 
 	/**
-	 * Stops following a watch and closes it.
+	 * Stops following a watch.
 	 * @param watch the watch
 	 */
 	void remove(DetectedWatch watch) {
 		this.watches.remove(watch);
-		watch.close();
 	}
 
-	/** How many watches the detector follows. */
-	int size() {
-		return this.watches.size();
-	}
-
-	/** Ends the blocking query and the thread, and closes every watch. */
+	/** Ends the blocking query and the thread. */
 	@Override
 	public void close() {
 		this.closed.countDown();
 		synchronized (this) {
 			notifyAll();
 		}
-		this.watches.forEach(DetectedWatch::close);
 		this.watches.clear();
 		this.agent.close();
 	}
@@ -103,8 +99,11 @@ final class ChangeDetector implements AutoCloseable {
 				index = ServiceWatch.nextIndex(index, snapshot.index());
 				Map<String, Set<CheckStates.InstanceCheck>> now = CheckStates.byService(snapshot.checks());
 				for (DetectedWatch watch : this.watches) {
-					if (readAll || watch.needsRead() || CheckStates.changed(watch.service(), previous, now)) {
+					if (readAll || watch.needsRead()) {
 						watch.refresh();
+					}
+					else if (CheckStates.changed(watch.owner().service(), previous, now)) {
+						this.changed.accept(watch);
 					}
 				}
 				previous = now;

@@ -13,13 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -47,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Discovery reads {@code /v1/health/service/{name}} and returns instances in every status.
  * The backend opens at most {@link Builder#maxConnections(int) maxConnections} connections to
- * its agent, and its threads do not grow with the number of watched services: the first
- * watches each hold a blocking query on a connection and thread of their own, and every
- * further one is followed by a {@link ChangeDetector}, one blocking query on the state of
- * every check, after which only the services that changed are read again. The ACL token is
+ * its agent, and its threads do not grow with the number of watched services: some watches
+ * hold a blocking query on a connection and thread of their own, and the
+ * {@link ChangeDetector} follows the others with one blocking query on the state of every
+ * check, after which only the services that changed are read again; a
+ * {@link WatchPlacement} gives the blocking queries to the services that changed last. The ACL token is
  * sent on every call and never appears in messages, logs, {@link #toString()} or health.
  */
 public final class ConsulBackend implements DiscoveryBackend {
@@ -62,6 +63,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 	private static final Duration MAX_PROBE_PERIOD = Duration.ofSeconds(10);
 
 	private static final int DELIVERY_THREADS = 4;
+
+	private static final Duration SLOT_MIN_IDLE = Duration.ofSeconds(10);
 
 	private final ConsulHttp http;
 
@@ -77,11 +80,9 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 	private final Map<String, ConsulRegistration> registrations = new ConcurrentHashMap<>();
 
-	private final Set<ServiceWatch> watches = ConcurrentHashMap.newKeySet();
+	private final WatchPlacement placement;
 
-	private final Semaphore blockingQueries;
-
-	private final ChangeDetector detector;
+	private final LongSupplier clock;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -104,8 +105,14 @@ public final class ConsulBackend implements DiscoveryBackend {
 		this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads("discovery-consul-heartbeat"));
 		this.deliveries = boundedPool(DELIVERY_THREADS, "discovery-consul-delivery");
 		this.reads = boundedPool(budget.shared(), "discovery-consul-read");
-		this.blockingQueries = new Semaphore(budget.blockingQueries());
-		this.detector = new ChangeDetector(this.http.openForWatch(this.watchWait), this.watchWait.toSeconds());
+		ChangeDetector detector = new ChangeDetector(this.http.openForWatch(this.watchWait),
+				this.watchWait.toSeconds(), this::changeDetected);
+		this.clock = builder.clock;
+		this.placement = new WatchPlacement(budget.blockingQueries(), SLOT_MIN_IDLE.toNanos(), this.clock,
+				(watch) -> new ServiceWatch(watch, this.http.openForWatch(this.watchWait), this.watchWait),
+				(watch) -> new DetectedWatch(watch, this.agent, this.agentHealth, this.reads, this.scheduler,
+						detector::remove),
+				detector);
 		Duration probePeriod = min(this.check.heartbeatPeriod(), MAX_PROBE_PERIOD);
 		this.scheduler.scheduleWithFixedDelay(this::probeLeader, 0, probePeriod.toMillis(), TimeUnit.MILLISECONDS);
 	}
@@ -155,30 +162,18 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 	/**
 	 * Watches a service. While fewer watches than the budget allows hold a blocking query of
-	 * their own, this one gets one too (a thread and an agent connection, until closed) and
-	 * sees a change within one round trip; otherwise the change detector follows it, at the
-	 * cost of one read of the state of every check in the datacenter per change.
+	 * their own, this one gets one too (a thread and an agent connection) and sees a change
+	 * within one round trip; otherwise the change detector follows it, at the cost of one
+	 * read of the state of every check in the datacenter per change, until a change of its
+	 * service moves it to the slot of a service that has been quiet for 10 s.
 	 */
 	@Override
 	public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
 		String name = Validation.serviceName(service);
 		ensureOpen();
-		if (this.blockingQueries.tryAcquire()) {
-			ServiceWatch watch = new ServiceWatch(name, this.http.openForWatch(this.watchWait), this.watchWait,
-					this.deliveries, listener);
-			this.watches.add(watch);
-			watch.start();
-			return () -> {
-				if (this.watches.remove(watch)) {
-					watch.close();
-					this.blockingQueries.release();
-				}
-			};
-		}
-		DetectedWatch watch = new DetectedWatch(name, this.agent, this.agentHealth, this.reads, this.scheduler,
-				this.deliveries, listener);
-		this.detector.add(watch);
-		return () -> this.detector.remove(watch);
+		ConsulWatch watch = new ConsulWatch(name, this.deliveries, listener, this.clock);
+		this.placement.add(watch);
+		return () -> this.placement.remove(watch);
 	}
 
 	/**
@@ -201,8 +196,9 @@ public final class ConsulBackend implements DiscoveryBackend {
 			}
 		}
 		details.put("registrations", states);
-		details.put("watches", this.watches.size() + this.detector.size());
-		details.put("blockingQueries", this.watches.size());
+		details.put("watches", this.placement.size());
+		details.put("blockingQueries", this.placement.blockingQueries());
+		details.put("pendingReads", this.reads.getQueue().size() + this.reads.getActiveCount());
 		details.put("requests", this.agentHealth.requests());
 		details.put("errors", this.agentHealth.failures());
 		String unreachable = this.agentHealth.unreachableReason();
@@ -225,9 +221,7 @@ public final class ConsulBackend implements DiscoveryBackend {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
-		this.watches.forEach(ServiceWatch::close);
-		this.watches.clear();
-		this.detector.close();
+		this.placement.close();
 		List.copyOf(this.registrations.values()).forEach(ConsulRegistration::close);
 		this.scheduler.shutdownNow();
 		this.reads.shutdownNow();
@@ -246,6 +240,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 	@Override
 	public String toString() {
 		return "ConsulBackend[agent=" + this.http.address() + ", check=" + this.check.type() + "]";
+	}
+
+	private void changeDetected(DetectedWatch source) {
+		this.placement.changed(source);
 	}
 
 	private void probeLeader() {
@@ -345,6 +343,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 		private Duration watchWait = Duration.ofMinutes(5);
 
 		private int maxConnections = 16;
+
+		private LongSupplier clock = System::nanoTime;
 
 		private Builder() {
 		}
@@ -485,6 +485,12 @@ public final class ConsulBackend implements DiscoveryBackend {
 		 */
 		public Builder maxConnections(int maxConnections) {
 			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/** Sets the monotonic nanosecond clock that times how long services stayed unchanged; for tests. */
+		Builder clock(LongSupplier clock) {
+			this.clock = clock;
 			return this;
 		}
 

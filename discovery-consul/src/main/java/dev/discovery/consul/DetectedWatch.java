@@ -10,24 +10,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.discovery.core.ServiceInstance;
-import dev.discovery.core.WatchDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A watch of one service that holds no blocking query of its own: the {@link ChangeDetector}
- * tells it when the service may have changed, and it then reads the service once through
- * the backend's shared connections. Refreshes are coalesced (one read queued at most) and
- * reads of the same watch run one at a time, so a later read never delivers an older list.
- * A read that fails is retried with back-off while the agent answers other calls; while it
- * does not, the watch waits for the detector, which reads every watch again once the agent
- * is back.
+ * Follows a service without a blocking query of its own: the {@link ChangeDetector} tells it
+ * when the service may have changed, and it then reads the service once through the
+ * backend's shared connections and offers the list to its {@link ConsulWatch}. Refreshes are
+ * coalesced (one read queued at most) and reads run one at a time, so a later read never
+ * offers an older list. A read that fails is retried with back-off while the agent answers
+ * other calls; while it does not, the detector reads every watch again once the agent is
+ * back.
  */
-final class DetectedWatch implements AutoCloseable {
+final class DetectedWatch implements ConsulWatch.Source {
 
 	private static final Logger logger = LoggerFactory.getLogger(DetectedWatch.class);
 
-	private final String service;
+	private final ConsulWatch owner;
 
 	private final ConsulAgent agent;
 
@@ -37,35 +36,36 @@ final class DetectedWatch implements AutoCloseable {
 
 	private final ScheduledExecutorService retries;
 
-	private final WatchDispatcher dispatcher;
+	private final Consumer<DetectedWatch> onClose;
 
 	private final AtomicBoolean queued = new AtomicBoolean();
-
-	private volatile List<ServiceInstance> current = List.of();
-
-	private volatile boolean delivered;
 
 	private volatile boolean closed;
 
 	private volatile int failures;
 
-	DetectedWatch(String service, ConsulAgent agent, AgentHealth agentHealth, Executor reads,
-			ScheduledExecutorService retries, Executor deliveries, Consumer<List<ServiceInstance>> listener) {
-		this.service = service;
+	DetectedWatch(ConsulWatch owner, ConsulAgent agent, AgentHealth agentHealth, Executor reads,
+			ScheduledExecutorService retries, Consumer<DetectedWatch> onClose) {
+		this.owner = owner;
 		this.agent = agent;
 		this.agentHealth = agentHealth;
 		this.reads = reads;
 		this.retries = retries;
-		this.dispatcher = new WatchDispatcher(service, deliveries, () -> this.current, listener);
+		this.onClose = onClose;
 	}
 
-	String service() {
-		return this.service;
+	ConsulWatch owner() {
+		return this.owner;
 	}
 
 	/** Whether the last read failed, so that the detector should read it again. */
 	boolean needsRead() {
 		return this.failures > 0;
+	}
+
+	@Override
+	public void start() {
+		refresh();
 	}
 
 	/** Queues one read of the service, unless one is queued already. Never blocks. */
@@ -84,7 +84,7 @@ final class DetectedWatch implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.dispatcher.close();
+		this.onClose.accept(this);
 	}
 
 	private synchronized void read() {
@@ -93,17 +93,14 @@ final class DetectedWatch implements AutoCloseable {
 			return;
 		}
 		try {
-			List<ServiceInstance> instances = this.agent.health(this.service, 0, 0).instances();
+			List<ServiceInstance> instances = this.agent.health(this.owner.service(), 0, 0).instances();
 			this.failures = 0;
-			if (!this.delivered || !instances.equals(this.current)) {
-				this.current = instances;
-				this.delivered = true;
-				this.dispatcher.signal();
-			}
+			this.owner.offer(this, instances);
 		}
 		catch (RuntimeException ex) {
 			if (this.failures++ == 0) {
-				logger.warn("Reading service '{}' after a change failed; retrying: {}", this.service, ex.getMessage());
+				logger.warn("Reading service '{}' after a change failed; retrying: {}", this.owner.service(),
+						ex.getMessage());
 			}
 			if (this.agentHealth.unreachableReason() == null) {
 				retryAfter(ServiceWatch.RETRY.delay(this.failures - 1));

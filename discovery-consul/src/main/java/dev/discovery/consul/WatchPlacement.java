@@ -1,0 +1,152 @@
+package dev.discovery.consul;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides which watches hold a blocking query of their own, within the connection budget.
+ * A new watch gets one while a slot is free; every other one is followed by the
+ * {@link ChangeDetector}. When the detector sees a change of a service it follows, that
+ * watch takes a slot: a free one, or the one of the watch whose service changed least
+ * recently, if that was at least {@code minIdle} ago, which then goes to the detector. So the
+ * services being deployed or failing now see their next changes within one round trip, and
+ * a slot changes hands at most once per {@code minIdle}. Thread-safe.
+ */
+final class WatchPlacement implements AutoCloseable {
+
+	private final int slots;
+
+	private final long minIdleNanos;
+
+	private final LongSupplier clock;
+
+	private final Function<ConsulWatch, ServiceWatch> blockingQuery;
+
+	private final Function<ConsulWatch, DetectedWatch> detected;
+
+	private final ChangeDetector detector;
+
+	private final Set<ConsulWatch> watches = ConcurrentHashMap.newKeySet();
+
+	private final Set<ConsulWatch> withBlockingQuery = new HashSet<>();
+
+	/**
+	 * Creates the placement.
+	 * @param slots how many watches may hold a blocking query of their own
+	 * @param minIdleNanos how long a watch's service must have been unchanged before its slot
+	 * may go to another watch
+	 * @param clock the time in nanoseconds, the same as the watches'
+	 * @param blockingQuery opens a blocking query for a watch, not started
+	 * @param detected creates a detector-followed source for a watch, not started, that
+	 * leaves the detector when closed
+	 * @param detector the detector those sources are added to
+	 */
+	WatchPlacement(int slots, long minIdleNanos, LongSupplier clock, Function<ConsulWatch, ServiceWatch> blockingQuery,
+			Function<ConsulWatch, DetectedWatch> detected, ChangeDetector detector) {
+		this.slots = slots;
+		this.minIdleNanos = minIdleNanos;
+		this.clock = clock;
+		this.blockingQuery = blockingQuery;
+		this.detected = detected;
+		this.detector = detector;
+	}
+
+	/**
+	 * Starts following a new watch.
+	 * @param watch the watch
+	 */
+	synchronized void add(ConsulWatch watch) {
+		this.watches.add(watch);
+		if (this.withBlockingQuery.size() < this.slots) {
+			giveBlockingQuery(watch);
+		}
+		else {
+			giveToDetector(watch);
+		}
+	}
+
+	/**
+	 * Stops following a watch and closes it; its slot stays free for the next change the
+	 * detector sees.
+	 * @param watch the watch
+	 */
+	synchronized void remove(ConsulWatch watch) {
+		if (this.watches.remove(watch)) {
+			this.withBlockingQuery.remove(watch);
+			watch.close();
+		}
+	}
+
+	/**
+	 * Handles a change the detector saw: the watch takes a slot if one can be had, which reads
+	 * the service at once; otherwise the detector-followed source reads it.
+	 * @param source the detector-followed source whose service changed
+	 */
+	void changed(DetectedWatch source) {
+		ConsulWatch watch = source.owner();
+		synchronized (this) {
+			if (!watch.follows(source)) {
+				return;
+			}
+			if (this.withBlockingQuery.size() < this.slots || freeIdlestSlot()) {
+				giveBlockingQuery(watch);
+				return;
+			}
+		}
+		source.refresh();
+	}
+
+	/** How many watches are followed. */
+	int size() {
+		return this.watches.size();
+	}
+
+	/** How many watches hold a blocking query of their own. */
+	synchronized int blockingQueries() {
+		return this.withBlockingQuery.size();
+	}
+
+	/** Closes every watch and the detector. */
+	@Override
+	public synchronized void close() {
+		this.detector.close();
+		this.watches.forEach(ConsulWatch::close);
+		this.watches.clear();
+		this.withBlockingQuery.clear();
+	}
+
+	private boolean freeIdlestSlot() {
+		@Nullable ConsulWatch idlest = null;
+		for (ConsulWatch candidate : this.withBlockingQuery) {
+			if (idlest == null || candidate.lastChange() - idlest.lastChange() < 0) {
+				idlest = candidate;
+			}
+		}
+		if (idlest == null || this.clock.getAsLong() - idlest.lastChange() < this.minIdleNanos) {
+			return false;
+		}
+		this.withBlockingQuery.remove(idlest);
+		giveToDetector(idlest);
+		return true;
+	}
+
+	private void giveBlockingQuery(ConsulWatch watch) {
+		ServiceWatch source = this.blockingQuery.apply(watch);
+		watch.follow(source);
+		this.withBlockingQuery.add(watch);
+		source.start();
+	}
+
+	private void giveToDetector(ConsulWatch watch) {
+		DetectedWatch source = this.detected.apply(watch);
+		watch.follow(source);
+		this.detector.add(source);
+		source.start();
+	}
+
+}
