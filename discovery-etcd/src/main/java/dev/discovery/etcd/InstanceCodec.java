@@ -15,7 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Converts instances to and from the JSON stored as etcd values. The document carries a
  * format version, {@code "v":1}; fields it does not know are ignored, so that later
- * versions may add fields. Thread-safe.
+ * versions may add fields. Documents in their plain form are read by a
+ * {@link PlainDocumentReader}, the others by data binding; both give the same result.
+ * Thread-safe.
  */
 final class InstanceCodec {
 
@@ -24,6 +26,8 @@ final class InstanceCodec {
 	private final JsonMapper mapper = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.build();
+
+	private final PlainDocumentReader plainReader = new PlainDocumentReader(this.mapper.tokenStreamFactory());
 
 	byte[] encode(ServiceInstance instance) {
 		return this.mapper.writeValueAsBytes(new Document(FORMAT_VERSION, instance.service(), instance.id(),
@@ -39,13 +43,9 @@ final class InstanceCodec {
 	 * format version this codec reads; the message says why
 	 */
 	ServiceInstance decode(byte[] json) {
-		@Nullable Document document;
-		try {
-			document = this.mapper.readValue(json, Document.class);
-		}
-		catch (JacksonException ex) {
-			throw new IllegalArgumentException("not JSON of an instance (" + ex.getOriginalMessage() + "): "
-					+ preview(json));
+		@Nullable Document document = this.plainReader.read(json);
+		if (document == null) {
+			document = bind(json);
 		}
 		if (document == null) {
 			throw new IllegalArgumentException("not JSON of an instance (the document is null): " + preview(json));
@@ -60,6 +60,22 @@ final class InstanceCodec {
 				Boolean.TRUE.equals(document.secure()), document.zone(), (document.weight() != null) ? document.weight() : 1,
 				(document.tags() != null) ? document.tags() : Set.of(),
 				(document.metadata() != null) ? document.metadata() : Map.of(), document.status());
+	}
+
+	/**
+	 * Reads a document with data binding, which decides what any JSON means.
+	 * @param json the stored value
+	 * @return the document, or {@code null} for the JSON {@code null}
+	 * @throws IllegalArgumentException if the value is not JSON of a document
+	 */
+	@Nullable Document bind(byte[] json) {
+		try {
+			return this.mapper.readValue(json, Document.class);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("not JSON of an instance (" + ex.getOriginalMessage() + "): "
+					+ preview(json));
+		}
 	}
 
 	private static String preview(byte[] json) {
