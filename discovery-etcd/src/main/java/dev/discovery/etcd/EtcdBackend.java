@@ -54,17 +54,21 @@ import org.jspecify.annotations.Nullable;
  * closed.
  * Deregistering deletes the key; {@link #close()} revokes the lease.
  * <p>
- * Watches read the service's prefix and watch from the next revision; a watch that etcd
- * ends is read and watched again; after etcd was out of reach for a whole TTL, instances
- * that disappear are kept for one more TTL unless written again, because etcd then expires
- * the leases of live owners too. Keys under the prefix that are not valid instances are
- * skipped with one warning each. Every request has the request timeout: during an outage
- * calls fail with a {@link DiscoveryException} instead of hanging. A member that stops
- * answering but keeps its connections open (frozen, or behind a network black hole) costs
- * the lease one renewal, and a watch served by it is moved to another member within twice
- * the request timeout, when a progress request goes unanswered; gRPC drops the connection
- * itself within 10 s plus the request timeout. {@link #health()} reads the result of a
- * cheap probe sent every second and never waits on the network.
+ * A lookup reads the service's prefix; a burst of first lookups of many services is
+ * answered from one paged read of the namespace instead, read only as far as the lookups pay
+ * for it. A watch takes the read that just answered a lookup of its service, or reads the
+ * prefix itself, and watches from the next revision; watches asked for during such a burst
+ * start when it pauses (half a second later at most). A watch that etcd ends is read and
+ * watched again; after etcd was out of reach for a whole TTL, instances that disappear are
+ * kept for one more TTL unless written again, because etcd then expires the leases of live
+ * owners too. Only services that were asked for are watched. Keys under the prefix that are
+ * not valid instances are skipped with one warning each. Every request has the request
+ * timeout: during an outage calls fail with a {@link DiscoveryException} instead of hanging.
+ * A member that stops answering but keeps its connections open (frozen, or behind a network
+ * black hole) costs the lease one renewal, and a watch served by it is moved to another
+ * member within twice the request timeout, when a progress request goes unanswered; gRPC
+ * drops the connection itself within 10 s plus the request timeout. {@link #health()} reads
+ * the result of a cheap probe sent every second and never waits on the network.
  * <p>
  * Threads: besides jetcd's own (an executor of two and a Vert.x event loop), one scheduler
  * thread (probe, lease renewals, watch bookkeeping), one restore thread started at the first
@@ -96,6 +100,10 @@ public final class EtcdBackend implements DiscoveryBackend {
 
 	private final Registrations registrations;
 
+	private final ServiceReads reads;
+
+	private final WatchStarts watchStarts;
+
 	private final ScheduledThreadPoolExecutor scheduler;
 
 	private final ScheduledThreadPoolExecutor restorer;
@@ -122,6 +130,10 @@ public final class EtcdBackend implements DiscoveryBackend {
 		this.deliveries = Executors.newCachedThreadPool(daemonThreads("discovery-etcd-" + number + "-watch"));
 		this.registrations = new Registrations(this.kv, this.client.getLeaseClient(), this.keys, codec, this.requests,
 				Math.max(1, (settings.ttl().toMillis() + 999) / 1000), this.scheduler, this.restorer, RETRY_BACKOFF);
+		Burst burst = new Burst();
+		this.reads = new ServiceReads(this.kv, this.keys, this.reader, this.requests, this.scheduler,
+				this.registrations::lastWriteRevision, burst);
+		this.watchStarts = new WatchStarts(burst, this.scheduler);
 		HealthProbe probe = new HealthProbe(this.kv, this.client.getLeaseClient(), this.registrations.leaseKeeper(),
 				this.keys.allServices(), this.requests, this.connectivity, this.scheduler,
 				channel::reconnectNow);
@@ -149,19 +161,18 @@ public final class EtcdBackend implements DiscoveryBackend {
 		return this.registrations.register(instance);
 	}
 
+	/**
+	 * Reads the service's instances from etcd; a first lookup in a burst of first lookups of
+	 * many services may instead be answered, without a request, from one read of the whole
+	 * namespace, as {@link ServiceReads} describes: then the answer may be up to a second old,
+	 * but never older than this backend's own writes or an earlier answer for the service.
+	 * @throws DiscoveryException if etcd did not answer within the request timeout
+	 */
 	@Override
 	public List<ServiceInstance> instances(String service) {
 		String name = Validation.serviceName(service);
 		ensureOpen();
-		List<ServiceInstance> instances = new ArrayList<>();
-		for (KeyValue keyValue : read(this.kv.get(this.keys.service(name), GetOption.builder().isPrefix(true).build()),
-				"reading service " + name)) {
-			ServiceInstance instance = this.reader.read(keyValue);
-			if (instance != null) {
-				instances.add(instance);
-			}
-		}
-		return List.copyOf(instances);
+		return this.reads.read(name).list();
 	}
 
 	/**
@@ -189,7 +200,8 @@ public final class EtcdBackend implements DiscoveryBackend {
 		ServiceWatch watch = new ServiceWatch(name, this.keys.service(name), this.kv, this.client.getWatchClient(),
 				this.reader, this.requests, this.scheduler, this.deliveries, RETRY_BACKOFF, this.settings.ttl(), listener);
 		this.watches.add(watch);
-		watch.start();
+		ServiceRead recent = this.reads.takeRecent(name);
+		this.watchStarts.start(() -> watch.start(recent));
 		return () -> {
 			this.watches.remove(watch);
 			watch.close();
@@ -249,6 +261,14 @@ public final class EtcdBackend implements DiscoveryBackend {
 		release();
 	}
 
+	/**
+	 * Returns the reads that answer lookups. For tests.
+	 * @return the reads
+	 */
+	ServiceReads reads() {
+		return this.reads;
+	}
+
 	@Override
 	public String toString() {
 		return "EtcdBackend[" + this.settings + "]";
@@ -259,6 +279,8 @@ public final class EtcdBackend implements DiscoveryBackend {
 	}
 
 	private void release() {
+		this.reads.close();
+		this.watchStarts.close();
 		this.scheduler.shutdownNow();
 		this.restorer.shutdownNow();
 		this.deliveries.shutdown();

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAccumulator;
 
 import dev.discovery.core.Backoff;
 import dev.discovery.core.DiscoveryException;
@@ -16,6 +17,7 @@ import dev.discovery.core.ServiceInstance;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.Response;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -58,6 +60,8 @@ final class Registrations {
 	private final Map<ByteSequence, ByteSequence> undeleted = new HashMap<>();
 
 	private final AtomicBoolean restoreScheduled = new AtomicBoolean();
+
+	private final LongAccumulator lastWriteRevision = new LongAccumulator(Math::max, 0);
 
 	private int failedRestores;
 
@@ -169,6 +173,15 @@ final class Registrations {
 		return this.byKey.size();
 	}
 
+	/**
+	 * Returns the revision of the last write or delete that etcd confirmed, so that reads
+	 * can show this backend its own writes.
+	 * @return the revision, or 0 before the first
+	 */
+	long lastWriteRevision() {
+		return this.lastWriteRevision.get();
+	}
+
 	LeaseKeeper leaseKeeper() {
 		return this.leaseKeeper;
 	}
@@ -195,9 +208,9 @@ final class Registrations {
 			ByteSequence value = ByteSequence.from(this.codec.encode(instance));
 			registration.writing(value);
 			try {
-				this.requests.await(
+				noteRevision(this.requests.await(
 						this.kv.put(registration.key(), value, PutOption.builder().withLeaseId(lease).build()),
-						"registering " + instance.service() + "/" + instance.id());
+						"registering " + instance.service() + "/" + instance.id()));
 			}
 			catch (DiscoveryException ex) {
 				if (EtcdRequests.isLeaseNotFound(ex)) {
@@ -210,10 +223,14 @@ final class Registrations {
 	}
 
 	private void delete(ByteSequence key, ByteSequence value) {
-		this.requests.await(this.kv.txn()
+		noteRevision(this.requests.await(this.kv.txn()
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(value)))
 			.Then(Op.delete(key, DeleteOption.DEFAULT))
-			.commit(), "deregistering " + key);
+			.commit(), "deregistering " + key));
+	}
+
+	private void noteRevision(Response response) {
+		this.lastWriteRevision.accumulate(response.getHeader().getRevision());
 	}
 
 	private void deleteLater(ByteSequence key, ByteSequence value) {

@@ -2,9 +2,7 @@ package dev.discovery.etcd;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,6 @@ import dev.discovery.core.ServiceInstance;
 import dev.discovery.core.WatchDispatcher;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
-import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
@@ -27,10 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One watch subscription of a service: reads the service's prefix, remembers the revision,
- * and watches from the next revision, so that no change between the read and the watch is
- * lost. When etcd ends the watch (compaction, no leader, all members down, halted) it reads
- * and watches again, with back-off, and delivers the list as of the new revision; until
+ * One watch subscription of a service: reads the service's prefix (or takes a read that
+ * just answered a lookup), remembers the revision, and watches from the next revision, so
+ * that no change between the read and the watch is lost. When etcd ends the watch
+ * (compaction, no leader, all members down, halted) it reads and watches again, with
+ * back-off, and delivers the list as of the new revision; until
  * then the listener keeps the last list. Once per request timeout the watch asks etcd for a
  * progress notification; if the one asked before is still unanswered, the member serving the
  * watch froze or was cut off without closing the connection, and the watch is read and
@@ -97,8 +95,20 @@ final class ServiceWatch implements AutoCloseable {
 		this.dispatcher = new WatchDispatcher(service, deliveries, () -> this.snapshot, listener);
 	}
 
-	void start() {
-		this.scheduler.execute(this::resync);
+	/**
+	 * Starts the watch; to be run on the scheduler, and never blocks. With a read of the
+	 * service, it delivers that read and watches from the next revision without reading the
+	 * service again; if etcd has compacted that revision meanwhile, the watch ends and is read
+	 * and watched again like any ended watch.
+	 * @param recent a read of the service, or {@code null} to read it first
+	 */
+	void start(@Nullable ServiceRead recent) {
+		if (recent != null) {
+			startFrom(recent);
+		}
+		else {
+			resync();
+		}
 	}
 
 	@Override
@@ -126,21 +136,27 @@ final class ServiceWatch implements AutoCloseable {
 			retry("reading it failed: " + this.requests.reason(failure));
 			return;
 		}
-		Map<String, ServiceInstance> read = new HashMap<>();
-		for (KeyValue keyValue : response.getKvs()) {
-			ServiceInstance instance = this.reader.read(keyValue);
-			if (instance != null) {
-				read.put(keyValue.getKey().toString(StandardCharsets.UTF_8), instance);
-			}
-		}
+		ServiceRead read = ServiceRead.decode(response.getHeader().getRevision(), response.getKvs(), this.reader);
 		boolean afterOutage = this.failures > 0
 				&& System.nanoTime() - this.interruptedAt >= this.view.grace().toNanos();
-		this.view.replace(read, afterOutage);
+		this.view.replace(read.instances(), afterOutage);
 		if (afterOutage) {
 			this.scheduler.schedule(this::endGraceIfDue, this.view.grace().toNanos(), TimeUnit.NANOSECONDS);
 		}
+		follow(current, read.revision());
+	}
+
+	private void startFrom(ServiceRead recent) {
+		if (this.closed) {
+			return;
+		}
+		long current = ++this.generation;
+		this.view.replace(recent.instances(), false);
+		follow(current, recent.revision());
+	}
+
+	private void follow(long current, long revision) {
 		publish();
-		long revision = response.getHeader().getRevision();
 		WatchOption fromNextRevision = WatchOption.builder()
 			.isPrefix(true)
 			.withRevision(revision + 1)

@@ -168,6 +168,17 @@ public final class EtcdMember {
 	}
 
 	/**
+	 * Counts the range reads this member has served, including those in transactions.
+	 * @return the count, or 0 if the member does not answer
+	 */
+	public long rangeRequests() {
+		return metrics("/metrics").lines()
+			.filter((line) -> line.startsWith("etcd_mvcc_range_total "))
+			.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+			.sum();
+	}
+
+	/**
 	 * Tells whether the process is alive.
 	 * @return {@code true} if alive
 	 */
