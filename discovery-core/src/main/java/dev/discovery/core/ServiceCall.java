@@ -1,5 +1,6 @@
 package dev.discovery.core;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -99,13 +100,36 @@ public final class ServiceCall implements AutoCloseable {
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	public @Nullable ServiceCall retry() throws InterruptedException {
-		close();
-		Retries retries = this.balancer.retries();
-		if (this.attempt >= retries.maxRetries()) {
+		Duration delay = retryDelay();
+		if (delay == null) {
 			return null;
 		}
-		TimeUnit.NANOSECONDS.sleep(retries.backoff().delay(this.attempt).toNanos());
-		return this.balancer.retry(this);
+		TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+		return retryNow();
+	}
+
+	/**
+	 * Returns how long to wait before {@link #retryNow()}, for callers that must not block
+	 * a thread while backing off. Ends this attempt without an outcome if it was still open.
+	 * @return the back-off of the service's {@link Retries} for this attempt, or
+	 * {@code null} when the retries are used up
+	 */
+	public @Nullable Duration retryDelay() {
+		close();
+		Retries retries = this.balancer.retries();
+		return (this.attempt < retries.maxRetries()) ? retries.backoff().delay(this.attempt) : null;
+	}
+
+	/**
+	 * Starts the next attempt at once on an instance this call has not tried yet; the
+	 * caller has waited {@link #retryDelay()} already. Ends this attempt without an outcome
+	 * if it was still open.
+	 * @return the next attempt, or {@code null} when the retries are used up or every
+	 * candidate was tried
+	 */
+	public @Nullable ServiceCall retryNow() {
+		close();
+		return (this.attempt < this.balancer.retries().maxRetries()) ? this.balancer.retry(this) : null;
 	}
 
 	@Nullable String key() {

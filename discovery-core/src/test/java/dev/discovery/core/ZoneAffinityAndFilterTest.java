@@ -73,6 +73,22 @@ class ZoneAffinityAndFilterTest {
 	}
 
 	@Test
+	void aCallerThatMustNotBlockGetsTheBackoffAndThenTheSameRetries() {
+		ServiceBalancer balancer = zoned(50);
+		ServiceCall first = balancer.start(null);
+
+		Duration delay = first.retryDelay();
+		ServiceCall second = first.retryNow();
+		ServiceCall third = second.retryNow();
+
+		assertThat(delay).isBetween(Duration.ofNanos(500_000), Duration.ofMillis(1));
+		assertThat(List.of(first.instance(), second.instance())).containsExactlyInAnyOrder(this.a1, this.a2);
+		assertThat(third.instance().zone()).isEqualTo("zone-b");
+		assertThat(third.retryDelay()).as("two retries by default").isNull();
+		assertThat(third.retryNow()).isNull();
+	}
+
+	@Test
 	void filterKeepsInstancesWithEveryTagAndMetadataEntry() {
 		ServiceInstance v2 = ServiceInstance.builder("svc", "10.0.0.1", 80).id("v2").metadata("version", "2").tag("eu").build();
 		ServiceInstance v2us = ServiceInstance.builder("svc", "10.0.0.2", 80).id("v2us").metadata("version", "2").build();
