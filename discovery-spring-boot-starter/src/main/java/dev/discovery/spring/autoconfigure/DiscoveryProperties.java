@@ -655,7 +655,7 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		 * @param service the service name, any case
 		 * @return the service's settings over the defaults
 		 */
-		ServiceLoadBalancer forService(String service) {
+		public ServiceLoadBalancer forService(String service) {
 			for (Map.Entry<String, ServiceLoadBalancer> entry : this.services.entrySet()) {
 				if (entry.getKey().equalsIgnoreCase(service)) {
 					return entry.getValue().orElse(this);

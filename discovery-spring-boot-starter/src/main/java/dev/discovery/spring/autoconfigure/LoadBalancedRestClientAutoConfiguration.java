@@ -31,7 +31,7 @@ public class LoadBalancedRestClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LoadBalancerInterceptor loadBalancerInterceptor(DiscoveryClient client, ObjectProvider<BalancingPolicies> policies) {
+	LoadBalancerInterceptor discoveryLoadBalancerInterceptor(DiscoveryClient client, ObjectProvider<BalancingPolicies> policies) {
 		BalancingPolicies configured = policies.getIfAvailable();
 		return (configured != null) ? new LoadBalancerInterceptor(client, configured::hashHeader)
 				: new LoadBalancerInterceptor(client);

@@ -1,0 +1,100 @@
+package dev.discovery.spring.cloud;
+
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.ServiceCall;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultResponse;
+import org.springframework.cloud.client.loadbalancer.EmptyResponse;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.RequestData;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.client.loadbalancer.RetryableRequestContext;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Spring Cloud LoadBalancer's balancer for one service, choosing with the service's own
+ * {@link dev.discovery.core.BalancingPolicy} (strategy, zone, filters, outlier ejection,
+ * panic threshold) through {@link DiscoveryClient#startCall}. Each choice starts a tracked
+ * call, which {@link CallOutcomeLifecycle} ends with the request's outcome, so the
+ * {@code least-requests} and {@code latency} strategies and outlier ejection see the
+ * traffic of Gateway, OpenFeign and Spring Cloud's {@code @LoadBalanced} clients. A
+ * retry that names the instance it tried goes to an instance the call has not tried yet
+ * while the service's retries allow. The consistent-hash key is the value of the
+ * service's hash header. Only the first choice of a service may read the registry, and it
+ * does so off the caller's thread. Thread-safe.
+ */
+public class BalancingPolicyLoadBalancer implements ReactorServiceInstanceLoadBalancer {
+
+	private final DiscoveryClient client;
+
+	private final String service;
+
+	private final @Nullable String hashHeader;
+
+	private volatile boolean loaded;
+
+	/**
+	 * Creates the balancer.
+	 * @param client our client, which applies the policy
+	 * @param service the service name
+	 * @param hashHeader the header that carries the consistent-hash key, or {@code null}
+	 */
+	public BalancingPolicyLoadBalancer(DiscoveryClient client, String service, @Nullable String hashHeader) {
+		this.client = client;
+		this.service = service;
+		this.hashHeader = hashHeader;
+	}
+
+	/**
+	 * Chooses an instance and starts tracking a call to it.
+	 * @param request Spring Cloud's request, whose context may carry the request's headers
+	 * and the instance a retry follows
+	 * @return the chosen instance, an empty response when the service has no {@code UP}
+	 * instance, or an error when the first lookup finds the registry unreachable
+	 */
+	@Override
+	public Mono<Response<ServiceInstance>> choose(Request request) {
+		if (this.loaded) {
+			return Mono.just(respond(request));
+		}
+		return Mono.fromCallable(() -> {
+			Response<ServiceInstance> response = respond(request);
+			this.loaded = true;
+			return response;
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	private Response<ServiceInstance> respond(Request<?> request) {
+		Object context = request.getContext();
+		ServiceCall call = retryOf(context);
+		if (call == null) {
+			call = this.client.startCall(this.service, hashKey(context));
+		}
+		return (call != null) ? new DefaultResponse(CloudServiceInstance.chosen(call)) : new EmptyResponse();
+	}
+
+	private static @Nullable ServiceCall retryOf(@Nullable Object context) {
+		if (context instanceof RetryableRequestContext retryable
+				&& retryable.getPreviousServiceInstance() instanceof CloudServiceInstance previous
+				&& previous.call() != null) {
+			return previous.call().retryNow();
+		}
+		return null;
+	}
+
+	private @Nullable String hashKey(@Nullable Object context) {
+		if (this.hashHeader == null || !(context instanceof RequestDataContext data)) {
+			return null;
+		}
+		RequestData request = data.getClientRequest();
+		HttpHeaders headers = (request != null) ? request.getHeaders() : null;
+		return (headers != null) ? headers.getFirst(this.hashHeader) : null;
+	}
+
+}
