@@ -47,7 +47,7 @@ public class LoadBalancedRestClientAutoConfiguration {
 	@Scope("prototype")
 	@ConditionalOnMissingBean(annotation = LoadBalanced.class)
 	@ConditionalOnMissingClass("org.springframework.boot.restclient.RestClientCustomizer")
-	RestClient.Builder loadBalancedRestClientBuilder() {
+	RestClient.Builder discoveryLoadBalancedRestClientBuilder() {
 		return RestClient.builder();
 	}
 
@@ -69,7 +69,7 @@ public class LoadBalancedRestClientAutoConfiguration {
 		@LoadBalanced
 		@Scope("prototype")
 		@ConditionalOnMissingBean(annotation = LoadBalanced.class)
-		RestClient.Builder loadBalancedRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
+		RestClient.Builder discoveryLoadBalancedRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
 			RestClient.Builder builder = RestClient.builder();
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder;

@@ -115,9 +115,9 @@ class ActuatorAndClientAutoConfigurationTests {
 	@Test
 	void loadBalancedBuilderIsProvided() {
 		this.runner.run((context) -> {
-			RestClient.Builder builder = context.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class);
+			RestClient.Builder builder = context.getBean("discoveryLoadBalancedRestClientBuilder", RestClient.Builder.class);
 			assertThat(interceptorsOf(builder)).containsExactly(context.getBean(LoadBalancerInterceptor.class));
-			assertThat(builder).isNotSameAs(context.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class));
+			assertThat(builder).isNotSameAs(context.getBean("discoveryLoadBalancedRestClientBuilder", RestClient.Builder.class));
 		});
 	}
 
@@ -128,9 +128,9 @@ class ActuatorAndClientAutoConfigurationTests {
 					org.springframework.boot.restclient.RestClientCustomizer.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBeanFactory().getBeanDefinition("loadBalancedRestClientBuilder").getFactoryBeanName())
+				assertThat(context.getBeanFactory().getBeanDefinition("discoveryLoadBalancedRestClientBuilder").getFactoryBeanName())
 					.endsWith("LoadBalancedRestClientAutoConfiguration");
-				RestClient.Builder builder = context.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class);
+				RestClient.Builder builder = context.getBean("discoveryLoadBalancedRestClientBuilder", RestClient.Builder.class);
 				assertThat(interceptorsOf(builder)).containsExactly(context.getBean(LoadBalancerInterceptor.class));
 			});
 	}

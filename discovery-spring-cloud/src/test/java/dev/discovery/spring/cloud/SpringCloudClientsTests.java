@@ -36,6 +36,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +62,10 @@ class SpringCloudClientsTests {
 	@Autowired
 	@LoadBalanced
 	private WebClient.Builder webClient;
+
+	@Autowired
+	@LoadBalanced
+	private RestClient.Builder restClient;
 
 	@Autowired
 	private GreetingFeignClient feign;
@@ -109,6 +114,23 @@ class SpringCloudClientsTests {
 
 		assertThat(answered).containsExactlyInAnyOrder("hello from a", "hello from b");
 		assertThat(this.choices.of("greeting") - before).isEqualTo(10);
+	}
+
+	@Test
+	void everyRequestOfEachSpringCloudClientIsBalancedExactlyOnce() {
+		register("greeting", this.servers);
+		RestClient rest = this.restClient.build();
+		int before = this.choices.of("greeting");
+		int requestsBefore = requests();
+
+		for (int i = 0; i < 10; i++) {
+			rest.get().uri("http://greeting/hello").retrieve().body(String.class);
+			webClientGet("greeting", null);
+			this.feign.hello();
+		}
+
+		assertThat(requests() - requestsBefore).isEqualTo(30);
+		assertThat(this.choices.of("greeting") - before).isEqualTo(30);
 	}
 
 	@Test
@@ -199,6 +221,10 @@ class SpringCloudClientsTests {
 		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.heartbeats.values.size() > before);
 		List<Object> values = this.heartbeats.values;
 		assertThat(new HashSet<>(values)).as("each heartbeat has a new value").hasSameSizeAs(values);
+	}
+
+	private int requests() {
+		return this.servers.stream().mapToInt((server) -> server.requests.get()).sum();
 	}
 
 	private String webClientGet(String service, String user) {
@@ -297,6 +323,12 @@ class SpringCloudClientsTests {
 		@LoadBalanced
 		WebClient.Builder loadBalancedWebClientBuilder() {
 			return WebClient.builder();
+		}
+
+		@Bean
+		@LoadBalanced
+		RestClient.Builder loadBalancedRestClientBuilder() {
+			return RestClient.builder();
 		}
 
 		@Bean
