@@ -20,12 +20,15 @@ import org.springframework.http.HttpHeaders;
 /**
  * Spring Cloud LoadBalancer's balancer for one service, choosing with the service's own
  * {@link dev.discovery.core.BalancingPolicy} (strategy, zone, filters, outlier ejection,
- * panic threshold) through {@link DiscoveryClient#startCall}. Each choice starts a tracked
- * call, which {@link CallOutcomeLifecycle} ends with the request's outcome, so the
+ * panic threshold) through {@link DiscoveryClient#startCall}. Each choice for a request
+ * (one with a context, as Spring Cloud's clients make) starts a tracked call, which
+ * {@link CallOutcomeLifecycle} ends with the request's outcome, so the
  * {@code least-requests} and {@code latency} strategies and outlier ejection see the
  * traffic of Gateway, OpenFeign and Spring Cloud's {@code @LoadBalanced} clients. A
  * retry that names the instance it tried goes to an instance the call has not tried yet
- * while the service's retries allow. The consistent-hash key is the value of the
+ * while the service's retries allow. A bare choice without a context, as
+ * {@code LoadBalancerClient.choose(serviceId)} makes, is not tracked, since nothing
+ * reports its end. The consistent-hash key is the value of the
  * service's hash header. Only the first choice of a service may read the registry, and it
  * does so off the caller's thread. Thread-safe.
  */
@@ -72,6 +75,11 @@ public class BalancingPolicyLoadBalancer implements ReactorServiceInstanceLoadBa
 
 	private Response<ServiceInstance> respond(Request<?> request) {
 		Object context = request.getContext();
+		if (context == null) {
+			return this.client.choose(this.service)
+				.<Response<ServiceInstance>>map((instance) -> new DefaultResponse(CloudServiceInstance.of(instance)))
+				.orElseGet(EmptyResponse::new);
+		}
 		ServiceCall call = retryOf(context);
 		if (call == null) {
 			call = this.client.startCall(this.service, hashKey(context));
