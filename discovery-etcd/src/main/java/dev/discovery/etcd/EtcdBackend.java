@@ -2,7 +2,6 @@ package dev.discovery.etcd;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,7 +176,8 @@ public final class EtcdBackend implements DiscoveryBackend {
 
 	/**
 	 * Reads the service names from the keys under the namespace; keys that do not have the
-	 * layout of an instance key are left out.
+	 * layout of an instance key with valid, lower-case names are left out, with one warning
+	 * per key and version.
 	 */
 	@Override
 	public Set<String> services() {
@@ -185,7 +185,7 @@ public final class EtcdBackend implements DiscoveryBackend {
 		Set<String> services = new TreeSet<>();
 		GetOption keysOnly = GetOption.builder().isPrefix(true).withKeysOnly(true).build();
 		for (KeyValue keyValue : read(this.kv.get(this.keys.allServices(), keysOnly), "listing services")) {
-			InstanceKey key = this.keys.parse(keyValue.getKey().toString(StandardCharsets.UTF_8));
+			InstanceKey key = this.reader.names(keyValue);
 			if (key != null) {
 				services.add(key.service());
 			}

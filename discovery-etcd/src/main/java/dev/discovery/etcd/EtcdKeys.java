@@ -46,30 +46,30 @@ final class EtcdKeys {
 
 	/**
 	 * Parses a key into the service and instance id it names.
-	 * @param key a key read from etcd
-	 * @return the names, or {@code null} if the key does not have the layout of an instance
-	 * key with valid, lower-case names
+	 * @param key a key read from etcd, under the namespace
+	 * @return the names
+	 * @throws IllegalArgumentException if the key does not have the layout of an instance
+	 * key, or a name in it is invalid or not in lower case; the message says which
 	 */
-	@Nullable InstanceKey parse(String key) {
-		if (!key.startsWith(this.servicesPrefix)) {
-			return null;
-		}
-		String rest = key.substring(this.servicesPrefix.length());
+	InstanceKey parse(String key) {
+		String rest = key.startsWith(this.servicesPrefix) ? key.substring(this.servicesPrefix.length()) : "";
 		int slash = rest.indexOf('/');
 		if (slash < 0 || rest.indexOf('/', slash + 1) >= 0) {
-			return null;
+			throw new IllegalArgumentException(
+					"the key does not have the form " + this.servicesPrefix + "<service>/<instance-id>");
 		}
 		String service = rest.substring(0, slash);
 		String id = rest.substring(slash + 1);
-		try {
-			if (!Validation.serviceName(service).equals(service) || !Validation.instanceId(id).equals(id)) {
-				return null;
-			}
+		return new InstanceKey(lowerCase("service name", service, Validation.serviceName(service)),
+				lowerCase("instance id", id, Validation.instanceId(id)));
+	}
+
+	private static String lowerCase(String field, String segment, String valid) {
+		if (!valid.equals(segment)) {
+			throw Validation.invalid(field, segment,
+					"must be in lower case in a key, as every name is stored; register it as '" + valid + "'");
 		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-		return new InstanceKey(service, id);
+		return valid;
 	}
 
 	static ByteSequence bytes(String value) {

@@ -44,10 +44,23 @@ final class InstanceReader {
 			return instance;
 		}
 		catch (IllegalArgumentException ex) {
-			Long warned = this.warnedRevisions.put(key, keyValue.getModRevision());
-			if (warned == null || warned != keyValue.getModRevision()) {
-				logger.warn("Ignoring etcd key '{}', which is not a valid instance: {}", key, ex.getMessage());
-			}
+			warnOnce(key, keyValue.getModRevision(), ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Reads the names in the key of a key-value read without its value.
+	 * @param keyValue the key-value
+	 * @return the names, or {@code null} if the key is not an instance key with valid names
+	 */
+	@Nullable InstanceKey names(KeyValue keyValue) {
+		String key = keyValue.getKey().toString(StandardCharsets.UTF_8);
+		try {
+			return this.keys.parse(key);
+		}
+		catch (IllegalArgumentException ex) {
+			warnOnce(key, keyValue.getModRevision(), ex);
 			return null;
 		}
 	}
@@ -60,11 +73,15 @@ final class InstanceReader {
 		this.warnedRevisions.remove(key);
 	}
 
+	private void warnOnce(String key, long revision, IllegalArgumentException problem) {
+		Long warned = this.warnedRevisions.put(key, revision);
+		if (warned == null || warned != revision) {
+			logger.warn("Ignoring etcd key '{}', which is not a valid instance: {}", key, problem.getMessage());
+		}
+	}
+
 	private ServiceInstance decode(String key, byte[] value) {
 		InstanceKey names = this.keys.parse(key);
-		if (names == null) {
-			throw new IllegalArgumentException("the key does not have the form <prefix><service>/<instance-id>");
-		}
 		ServiceInstance instance = this.codec.decode(value);
 		if (!instance.service().equals(names.service()) || !instance.id().equals(names.id())) {
 			throw new IllegalArgumentException("the value names service '" + instance.service() + "' and id '"

@@ -77,6 +77,32 @@ class InvalidKeysIT {
 		}
 	}
 
+	@Test
+	void keysWithUpperCaseNamesAreSkippedWithOneWarningThatSaysHowToWriteThem() throws Exception {
+		String namespace = "upper-" + System.nanoTime();
+		String services = "/" + namespace + "/services/";
+		try (CapturedLog log = new CapturedLog();
+				Client writer = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
+				EtcdBackend backend = EtcdBackend.builder().endpoints(etcd.endpoints()).namespace(namespace).build()) {
+			ServiceInstance valid = ServiceInstance.builder("billing", "127.0.0.1", 9000).build();
+			backend.register(valid);
+			Map<String, byte[]> upperCase = new LinkedHashMap<>();
+			upperCase.put("Billing/billing-1", utf8(INSTANCE_JSON.formatted("billing-1", "")));
+			upperCase.put("billing/Billing-2", utf8(INSTANCE_JSON.formatted("billing-2", "")));
+			put(writer, services, upperCase);
+
+			for (int i = 0; i < 3; i++) {
+				assertThat(backend.services()).containsExactly("billing");
+				assertThat(backend.instances("billing")).containsExactly(valid);
+			}
+
+			assertOneShortWarningEach(log, services, upperCase);
+			assertThat(log.linesContaining("must be in lower case")).hasSize(2)
+				.anyMatch((line) -> line.contains("register it as 'billing'"))
+				.anyMatch((line) -> line.contains("register it as 'billing-2'"));
+		}
+	}
+
 	private static Map<String, byte[]> badValues(String keyPrefix) {
 		Map<String, byte[]> values = new LinkedHashMap<>();
 		values.put("not-json", utf8("{oops"));
