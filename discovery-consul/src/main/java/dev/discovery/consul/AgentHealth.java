@@ -11,9 +11,13 @@ import org.jspecify.annotations.Nullable;
  * What the backend last learnt about its agent, written by every call and read by
  * {@code health()} without touching the network. A refusal (an error status from the
  * agent) stays recorded until the same operation succeeds, so that a denied registration
- * cannot be hidden by later successful reads. Thread-safe.
+ * cannot be hidden by later successful reads. When the agent answers again after it could
+ * not be reached, a listener is told, so that registrations it may have forgotten (a
+ * restarted agent) are checked at once instead of at their next heartbeat. Thread-safe.
  */
 final class AgentHealth {
+
+	private final Runnable returned;
 
 	private volatile @Nullable String unreachable = "no answer from the Consul agent yet";
 
@@ -27,6 +31,15 @@ final class AgentHealth {
 
 	private final AtomicLong requests = new AtomicLong();
 
+	/**
+	 * Creates the record.
+	 * @param returned run, on the calling thread, each time the agent answers after it
+	 * could not be reached; it must not block
+	 */
+	AgentHealth(Runnable returned) {
+		this.returned = returned;
+	}
+
 	void requested() {
 		this.requests.incrementAndGet();
 	}
@@ -37,14 +50,21 @@ final class AgentHealth {
 	}
 
 	void succeeded(String operation) {
-		this.unreachable = null;
+		answered();
 		this.refusals.remove(operation);
 	}
 
 	void refused(String operation, String message) {
-		this.unreachable = null;
+		answered();
 		this.refusals.put(operation, message);
 		this.failures.incrementAndGet();
+	}
+
+	private void answered() {
+		if (this.unreachable != null) {
+			this.unreachable = null;
+			this.returned.run();
+		}
 	}
 
 	void unreachable(String message) {

@@ -91,7 +91,6 @@ final class ConsulAgent implements AutoCloseable {
 		String operation = "update TTL check '" + checkId + "'";
 		call(operation, () -> switch (update) {
 			case PASS -> this.client.agentCheckPass(checkId);
-			case WARN -> this.client.agentCheckWarn(checkId);
 			case FAIL -> this.client.agentCheckFail(checkId);
 		});
 	}

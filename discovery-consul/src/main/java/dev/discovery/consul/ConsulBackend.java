@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -93,7 +94,7 @@ public final class ConsulBackend implements DiscoveryBackend {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private ConsulBackend(Builder builder, @Nullable SSLContext sslContext) {
-		this.agentHealth = new AgentHealth();
+		this.agentHealth = new AgentHealth(this::agentReturned);
 		this.http = new ConsulHttp(builder.scheme, builder.host, builder.port, builder.token, sslContext,
 				builder.requestTimeout, this.agentHealth);
 		ConnectionBudget budget = new ConnectionBudget(builder.maxConnections);
@@ -261,6 +262,15 @@ public final class ConsulBackend implements DiscoveryBackend {
 			return "not read yet";
 		}
 		return known ? Objects.requireNonNull(this.agentHealth.leader()) : "none";
+	}
+
+	private void agentReturned() {
+		try {
+			this.scheduler.execute(() -> this.registrations.values().forEach(ConsulRegistration::checkNow));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Closing; the registrations are not checked again");
+		}
 	}
 
 	private void ensureOpen() {

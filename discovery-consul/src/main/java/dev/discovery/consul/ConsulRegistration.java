@@ -139,6 +139,16 @@ final class ConsulRegistration implements Registration {
 		deregisterQuietly();
 	}
 
+	/**
+	 * Checks at once that the agent still knows the instance, and registers it again if it
+	 * forgot it, instead of waiting for the next heartbeat.
+	 */
+	synchronized void checkNow() {
+		if (this.state != RegistrationState.CLOSED) {
+			schedule(Duration.ZERO);
+		}
+	}
+
 	/** Stops keeping the instance alive without deregistering it: another registration took its id. */
 	synchronized void supersede() {
 		stop();

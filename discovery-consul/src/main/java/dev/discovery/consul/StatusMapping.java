@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Maps {@link InstanceStatus} to Consul's check states and maintenance mode, and back.
  * <p>
- * Writing: with a TTL check, UP passes it, STARTING warns, DOWN fails it, and
- * OUT_OF_SERVICE passes it and turns maintenance mode on. An HTTP check is Consul's to run,
+ * Writing: with a TTL check, UP passes it, DOWN fails it, and STARTING and OUT_OF_SERVICE
+ * pass it and turn maintenance mode on, whose reason records the status. Maintenance mode
+ * is a critical check, so an instance that is not ready yet or is drained is left out of
+ * Consul DNS and {@code ?passing} answers, as it is out of our clients' choices. An HTTP check is Consul's to run,
  * so with one every status but UP is written as maintenance mode, whose reason records the
  * status. Reading: maintenance mode gives the status its reason records (OUT_OF_SERVICE
  * when an operator set it), otherwise a critical check gives DOWN, a warning STARTING, and
@@ -27,7 +29,7 @@ final class StatusMapping {
 	/** The update that keeps a TTL check in the state of a status. */
 	enum TtlUpdate {
 
-		PASS, WARN, FAIL
+		PASS, FAIL
 
 	}
 
@@ -36,26 +38,22 @@ final class StatusMapping {
 
 	static TtlUpdate ttlUpdate(InstanceStatus status) {
 		return switch (status) {
-			case UP, OUT_OF_SERVICE -> TtlUpdate.PASS;
-			case STARTING -> TtlUpdate.WARN;
+			case UP, STARTING, OUT_OF_SERVICE -> TtlUpdate.PASS;
 			case DOWN -> TtlUpdate.FAIL;
 		};
 	}
 
 	/**
-	 * The state a new TTL check starts in. OUT_OF_SERVICE starts critical so that nobody
-	 * sees the instance UP before maintenance mode is on.
+	 * The state a new TTL check starts in: passing only for UP, so that nobody sees an
+	 * instance passing before maintenance mode is on.
 	 */
 	static String initialTtlCheckStatus(InstanceStatus status) {
-		return switch (status) {
-			case UP -> "passing";
-			case STARTING -> "warning";
-			case DOWN, OUT_OF_SERVICE -> "critical";
-		};
+		return (status == InstanceStatus.UP) ? "passing" : "critical";
 	}
 
 	static boolean inMaintenance(CheckType checkType, InstanceStatus status) {
-		return (checkType == CheckType.TTL) ? status == InstanceStatus.OUT_OF_SERVICE : status != InstanceStatus.UP;
+		return (checkType == CheckType.TTL) ? status == InstanceStatus.STARTING || status == InstanceStatus.OUT_OF_SERVICE
+				: status != InstanceStatus.UP;
 	}
 
 	static String maintenanceReason(InstanceStatus status) {

@@ -108,6 +108,35 @@ class ConsulAgentRestartIT {
 	}
 
 	@Test
+	void anApplicationThatFollowsAServiceRegistersAgainAsSoonAsTheAgentIsBackNotAtItsNextHeartbeat()
+			throws Exception {
+		Duration longTtl = Duration.ofMinutes(30);
+		try (ConsulBackend owner = consul.backend().ttl(longTtl).build()) {
+			ServiceInstance instance = ServiceInstance.builder("prompt", "127.0.0.1", 7701).build();
+			Registration registration = owner.register(instance);
+			try (AutoCloseable followed = owner.watch("followed", (instances) -> {
+			})) {
+				withinTtlPlusFiveSeconds().until(() -> owner.health().reachable());
+
+				consul.restartWithoutState();
+				long back = System.nanoTime();
+
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.pollInterval(Duration.ofMillis(20))
+					.untilAsserted(() -> {
+						assertThat(consul.call("GET", "/v1/agent/services", "")).contains("\"" + instance.id() + "\"");
+						assertThat(registration.state()).isEqualTo(RegistrationState.REGISTERED);
+					});
+				rows.add("| Agent restarted without its data directory; an application that follows a service, TTL "
+						+ longTtl.toMinutes() + " min (next heartbeat " + longTtl.dividedBy(3).toMinutes()
+						+ " min away) | registered again | at once, when a call of its watch finds the agent back | "
+						+ since(back).toMillis() + " ms |");
+			}
+		}
+	}
+
+	@Test
 	void instanceRemovedBehindTheBackendsBackIsRegisteredAgain() throws Exception {
 		try (ConsulBackend owner = consul.backend().ttl(TTL).build()) {
 			ServiceInstance instance = ServiceInstance.builder("forgotten", "127.0.0.1", 7601).build();

@@ -110,7 +110,7 @@ class ConsulBackendIT {
 	}
 
 	@Test
-	void registrationCarriesTagsMetaWeightsAndZone() throws Exception {
+	void registrationCarriesTagsMetaWeightsAndZoneInTheKeysSpringCloudConsulReads() throws Exception {
 		ConsulBackend owner = backend(ConsulBackend.builder());
 		ConsulBackend observer = backend(ConsulBackend.builder());
 		String service = this.prefix + "rich";
@@ -126,8 +126,9 @@ class ConsulBackendIT {
 		eventually().until(() -> observer.instances(service).equals(List.of(instance)));
 		String agentView = consul.call("GET", "/v1/agent/service/" + instance.id(), "").replace(" ", "");
 		assertThat(agentView).contains("\"Passing\":7")
-			.contains("\"discovery-secure\":\"true\"")
-			.contains("\"discovery-zone\":\"eu-1\"")
+			.contains("\"secure\":\"true\"")
+			.contains("\"zone\":\"eu-1\"")
+			.contains("\"weight\":\"7\"")
 			.contains("\"version\":\"3\"")
 			.contains("\"blue\"");
 	}

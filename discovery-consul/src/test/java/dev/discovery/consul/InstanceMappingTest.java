@@ -32,10 +32,10 @@ class InstanceMappingTest {
 		ConsulJson.ServiceRegistration registration = InstanceMapping.registration(instance, TTL.definition(instance));
 
 		assertThat(registration.meta()).containsExactlyInAnyOrderEntriesOf(
-				Map.of("k", "v", InstanceMapping.SECURE_KEY, "true", InstanceMapping.ZONE_KEY, "z1"));
+				Map.of("k", "v", "secure", "true", "zone", "z1", "weight", "5"));
 		assertThat(registration.weights().passing()).isEqualTo(5);
 		assertThat(registration.check().ttl()).isEqualTo("9000ms");
-		assertThat(registration.check().status()).isEqualTo("warning");
+		assertThat(registration.check().status()).isEqualTo("critical");
 		assertThat(registration.check().deregisterCriticalServiceAfter()).isEqualTo("120000ms");
 		CheckSettings http = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/health", Duration.ofSeconds(3),
 				Duration.ofMinutes(1));
@@ -76,6 +76,35 @@ class InstanceMappingTest {
 			.tag("t")
 			.metadata("k", "v")
 			.build());
+	}
+
+	@Test
+	void springCloudConsulKeysAreReadAndEarlierVersionsKeysStillAre() {
+		ConsulJson.Service springCloud = new ConsulJson.Service("sc-1", "orders", "10.0.0.4", 8443, List.of(),
+				Map.of("secure", "true", "zone", "eu-1", "weight", "7", "group", "g"), new ConsulJson.Weights(1, 1));
+		ConsulJson.Service earlier = new ConsulJson.Service("old-1", "orders", "10.0.0.5", 8443, List.of(),
+				Map.of("discovery-secure", "true", "discovery-zone", "eu-2"), new ConsulJson.Weights(4, 1));
+
+		List<ServiceInstance> instances = InstanceMapping.instances(List.of(
+				new ConsulJson.HealthEntry(null, springCloud, List.of()), new ConsulJson.HealthEntry(null, earlier, List.of())));
+
+		assertThat(instances).containsExactly(
+				ServiceInstance.builder("orders", "10.0.0.4", 8443).id("sc-1").secure(true).zone("eu-1").weight(7)
+					.metadata("group", "g").build(),
+				ServiceInstance.builder("orders", "10.0.0.5", 8443).id("old-1").secure(true).zone("eu-2").weight(4).build());
+	}
+
+	@Test
+	void defaultsTakeNoMetaKeysAndMetadataCannotShadowTheKeysOfFields() {
+		ServiceInstance plain = ServiceInstance.builder("orders", "10.0.0.1", 8080).build();
+		ServiceInstance shadowing = plain.toBuilder().metadata("zone", "z9").build();
+
+		assertThat(InstanceMapping.registration(plain, TTL.definition(plain)).meta()).isEmpty();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> InstanceMapping.registration(shadowing, TTL.definition(shadowing)))
+			.withMessageContaining("metadata key")
+			.withMessageContaining("'zone'")
+			.withMessageContaining("reserved");
 	}
 
 }

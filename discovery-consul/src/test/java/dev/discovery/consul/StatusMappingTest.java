@@ -34,12 +34,15 @@ class StatusMappingTest {
 	}
 
 	@Test
-	void ttlChecksCarryStatusesAndMaintenanceOnlyOutOfService() {
+	void startingAndOutOfServiceAreMaintenanceSoThatConsulDnsLeavesThemOut() {
 		assertThat(StatusMapping.ttlUpdate(InstanceStatus.UP)).isEqualTo(TtlUpdate.PASS);
-		assertThat(StatusMapping.ttlUpdate(InstanceStatus.STARTING)).isEqualTo(TtlUpdate.WARN);
+		assertThat(StatusMapping.ttlUpdate(InstanceStatus.STARTING)).isEqualTo(TtlUpdate.PASS);
 		assertThat(StatusMapping.ttlUpdate(InstanceStatus.DOWN)).isEqualTo(TtlUpdate.FAIL);
 		assertThat(StatusMapping.ttlUpdate(InstanceStatus.OUT_OF_SERVICE)).isEqualTo(TtlUpdate.PASS);
 		assertThat(StatusMapping.initialTtlCheckStatus(InstanceStatus.OUT_OF_SERVICE)).isEqualTo("critical");
+		assertThat(StatusMapping.initialTtlCheckStatus(InstanceStatus.STARTING)).isEqualTo("critical");
+		assertThat(StatusMapping.initialTtlCheckStatus(InstanceStatus.UP)).isEqualTo("passing");
+		assertThat(StatusMapping.inMaintenance(CheckType.TTL, InstanceStatus.STARTING)).isTrue();
 		assertThat(StatusMapping.inMaintenance(CheckType.TTL, InstanceStatus.DOWN)).isFalse();
 		assertThat(StatusMapping.inMaintenance(CheckType.TTL, InstanceStatus.OUT_OF_SERVICE)).isTrue();
 		assertThat(StatusMapping.inMaintenance(CheckType.HTTP, InstanceStatus.DOWN)).isTrue();

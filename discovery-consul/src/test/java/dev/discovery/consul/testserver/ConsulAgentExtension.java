@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Gives a test class a real Consul agent: {@code consul agent -dev} on free 127.0.0.1 ports
- * (DNS and gRPC off) with a temporary data and config directory, started before the class
+ * (DNS on {@link #dnsPort()}, gRPC off) with a temporary data and config directory, started before the class
  * and stopped after it. It can restart the agent (a dev agent forgets everything), enable
  * ACLs with default policy deny, and create ACL tokens. {@link #shared()} uses the agent
  * named by {@code CONSUL_HTTP_ADDR} when that is set. If no agent can be had, the test
@@ -106,7 +106,7 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 			awaitLeader();
 			return;
 		}
-		this.ports = FreePorts.pick(5);
+		this.ports = FreePorts.pick(6);
 		this.port = this.ports[0];
 		this.directory = Files.createTempDirectory("discovery-consul-");
 		writeConfig();
@@ -127,6 +127,14 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	 */
 	public int httpsPort() {
 		return requireStarted(this.ports)[4];
+	}
+
+	/**
+	 * Returns the port of the agent's DNS interface, which answers over UDP and TCP.
+	 * @return the port
+	 */
+	public int dnsPort() {
+		return requireStarted(this.ports)[5];
 	}
 
 	/**
@@ -287,7 +295,7 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 		List<String> command = new ArrayList<>(List.of(binary.toString(), "agent", "-dev", "-bind", "127.0.0.1",
 				"-client", "127.0.0.1", "-http-port", String.valueOf(ports[0]), "-serf-lan-port",
 				String.valueOf(ports[1]), "-serf-wan-port", String.valueOf(ports[2]), "-server-port",
-				String.valueOf(ports[3]), "-dns-port", "-1", "-grpc-port", "-1", "-log-level", "warn", "-data-dir",
+				String.valueOf(ports[3]), "-dns-port", String.valueOf(ports[5]), "-grpc-port", "-1", "-log-level", "warn", "-data-dir",
 				dataDirectory().toString(), "-config-file", configFile().toString()));
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
