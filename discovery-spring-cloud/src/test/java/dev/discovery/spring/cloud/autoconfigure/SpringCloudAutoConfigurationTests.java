@@ -92,6 +92,16 @@ class SpringCloudAutoConfigurationTests {
 	}
 
 	@Test
+	void withDiscoveryOffSpringCloudKeepsItsOwnDefaults() {
+		this.runner.withPropertyValues("discovery.enabled=false").run((context) -> {
+			Object balancer = context.getBean(LoadBalancerClientFactory.class).getInstance("payments");
+			assertThat(balancer).isInstanceOf(org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer.class);
+			assertThat(context).doesNotHaveBean(SpringCloudDiscoveryClient.class)
+				.doesNotHaveBean(CloudServiceRegistry.class);
+		});
+	}
+
+	@Test
 	void springCloudSwitchesTurnTheClientsOff() {
 		this.runner.withPropertyValues("spring.cloud.discovery.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(SpringCloudDiscoveryClient.class)
