@@ -21,7 +21,10 @@ import org.springframework.web.client.RestClient;
 /**
  * Load balancing for {@link RestClient}: a {@link LoadBalanced @LoadBalanced}
  * {@code RestClient.Builder} bean, and the {@link LoadBalancerInterceptor} added to every
- * {@code RestClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}.
+ * {@code RestClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}. Every
+ * bean name starts with {@code discovery}, so that none clashes with a bean of Spring
+ * Cloud (such as its {@code loadBalancerInterceptor}) or a user's
+ * {@code loadBalancedRestClientBuilder} when bean overriding is off.
  */
 @AutoConfiguration(after = DiscoveryAutoConfiguration.class,
 		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
@@ -52,7 +55,7 @@ public class LoadBalancedRestClientAutoConfiguration {
 	}
 
 	@Bean
-	static BeanPostProcessor loadBalancedRestClientBuilderPostProcessor(ConfigurableListableBeanFactory beanFactory,
+	static BeanPostProcessor discoveryLoadBalancedRestClientBuilderPostProcessor(ConfigurableListableBeanFactory beanFactory,
 			ObjectProvider<LoadBalancerInterceptor> interceptor) {
 		return new LoadBalancedRestClientBuilderPostProcessor(beanFactory, interceptor);
 	}
