@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.LoadBalancers;
 import dev.discovery.core.ServiceInstance;
 import dev.discovery.core.testserver.FreePorts;
 import dev.discovery.inmemory.InMemoryBackend;
@@ -23,6 +24,7 @@ import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class LoadBalancerInterceptorTests {
 
@@ -100,6 +102,32 @@ class LoadBalancerInterceptorTests {
 			.isThrownBy(() -> this.http.get().uri("http://no-such-service/ping").retrieve().body(String.class))
 			.withRootCauseInstanceOf(NoInstanceAvailableException.class)
 			.withMessageContaining("No instance of service 'no-such-service' to call: it has no UP instance");
+	}
+
+	@Test
+	void requestFailingWithAnUncheckedExceptionEndsItsAttemptWithoutAnOutcome() {
+		try (DiscoveryClient latency = new DiscoveryClient(this.backend, LoadBalancers.byName("latency"))) {
+			this.backend.register(ServiceInstance.builder("orders", "127.0.0.1", 1).id("a").build());
+			this.backend.register(ServiceInstance.builder("orders", "127.0.0.1", 2).id("b").build());
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> latency.getInstances("orders").size() == 2);
+			List<Integer> ports = new CopyOnWriteArrayList<>();
+			RestClient rejecting = RestClient.builder()
+				.requestInterceptor(new LoadBalancerInterceptor(latency))
+				.requestInterceptor((request, body, execution) -> {
+					ports.add(request.getURI().getPort());
+					throw new IllegalStateException("rejected");
+				})
+				.build();
+
+			for (int i = 0; i < 2; i++) {
+				assertThatIllegalStateException()
+					.isThrownBy(() -> rejecting.get().uri("http://orders/ping").retrieve().toBodilessEntity());
+			}
+
+			assertThat(ports).hasSize(2).containsOnly(ports.get(0));
+		}
 	}
 
 	private void register(String service, String id, int port) {
