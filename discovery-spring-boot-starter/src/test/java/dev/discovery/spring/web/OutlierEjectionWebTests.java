@@ -1,20 +1,14 @@
 package dev.discovery.spring.web;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
-import dev.discovery.core.ServiceInstance;
 import dev.discovery.spring.LoadBalanced;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -53,37 +47,37 @@ class OutlierEjectionWebTests {
 	@LoadBalanced
 	private RestClient.Builder builder;
 
-	private final List<Server> servers = new ArrayList<>();
+	private final List<NamedServer> servers = new ArrayList<>();
 
 	private RestClient http;
 
 	@BeforeEach
 	void start() throws IOException {
 		for (String name : List.of("a", "b", "c")) {
-			this.servers.add(new Server(name));
+			this.servers.add(new NamedServer(name));
 		}
 		this.http = this.builder.build();
 	}
 
 	@AfterEach
 	void stop() {
-		this.servers.forEach((server) -> server.http.stop(0));
+		this.servers.forEach(NamedServer::close);
 	}
 
 	@Test
 	void failingServerIsEjectedAfterFiveFailuresWithoutFailingACallAndComesBackAfterRecovering() {
 		register("greeting");
-		Server failing = this.servers.get(2);
+		NamedServer failing = this.servers.get(2);
 		assertThat(callRepeatedly(30)).containsExactlyInAnyOrder("a", "b", "c");
 
-		failing.failing.set(true);
-		int before = failing.requests.get();
+		failing.failing(true);
+		int before = failing.requests().size();
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(10))
-			.until(() -> call() != null && failing.requests.get() - before >= 5);
+			.until(() -> call() != null && failing.requests().size() - before >= 5);
 
-		assertThat(failing.requests.get() - before).isEqualTo(5);
+		assertThat(failing.requests().size() - before).isEqualTo(5);
 		Set<String> chosen = new HashSet<>();
 		for (int i = 0; i < 20; i++) {
 			chosen.add(this.client.choose("greeting").orElseThrow().id());
@@ -91,12 +85,12 @@ class OutlierEjectionWebTests {
 		assertThat(chosen).containsExactlyInAnyOrder("greeting-a", "greeting-b");
 		assertThat(callRepeatedly(10)).containsOnly("a", "b");
 
-		failing.failing.set(false);
-		int ejected = failing.requests.get();
+		failing.failing(false);
+		int ejected = failing.requests().size();
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(10))
-			.until(() -> call() != null && failing.requests.get() > ejected);
+			.until(() -> call() != null && failing.requests().size() > ejected);
 		assertThat(callRepeatedly(30)).containsExactlyInAnyOrder("a", "b", "c");
 	}
 
@@ -118,7 +112,7 @@ class OutlierEjectionWebTests {
 	@Test
 	void serverErrorOfANonIdempotentRequestIsReturnedWithoutRetry() {
 		register("greeting");
-		this.servers.forEach((server) -> server.failing.set(true));
+		this.servers.forEach((server) -> server.failing(true));
 
 		HttpStatusCode status = this.http.post()
 			.uri("http://greeting/hello")
@@ -126,7 +120,7 @@ class OutlierEjectionWebTests {
 			.exchange((request, response) -> response.getStatusCode());
 
 		assertThat(status.value()).isEqualTo(500);
-		assertThat(this.servers.stream().mapToInt((server) -> server.requests.get()).sum()).isEqualTo(1);
+		assertThat(this.servers.stream().mapToInt((server) -> server.requests().size()).sum()).isEqualTo(1);
 	}
 
 	/**
@@ -152,44 +146,7 @@ class OutlierEjectionWebTests {
 	}
 
 	private void register(String service) {
-		for (Server server : this.servers) {
-			this.backend.register(ServiceInstance.builder(service, "127.0.0.1", server.http.getAddress().getPort())
-				.id(service + "-" + server.name)
-				.build());
-		}
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(5))
-			.until(() -> this.client.getInstances(service).size() == this.servers.size());
-	}
-
-	/**
-	 * A local HTTP server that answers with its name, or with 500 while failing.
-	 */
-	private static final class Server {
-
-		private final String name;
-
-		private final HttpServer http;
-
-		private final AtomicBoolean failing = new AtomicBoolean();
-
-		private final AtomicInteger requests = new AtomicInteger();
-
-		Server(String name) throws IOException {
-			this.name = name;
-			this.http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-			this.http.createContext("/", (exchange) -> {
-				this.requests.incrementAndGet();
-				exchange.getRequestBody().readAllBytes();
-				int status = this.failing.get() ? 500 : 200;
-				byte[] body = ((status == 200) ? "hello from " + name : "failing").getBytes(StandardCharsets.UTF_8);
-				exchange.sendResponseHeaders(status, body.length);
-				exchange.getResponseBody().write(body);
-				exchange.close();
-			});
-			this.http.start();
-		}
-
+		NamedServer.register(this.backend, this.client, service, this.servers.toArray(NamedServer[]::new));
 	}
 
 	@SpringBootConfiguration
