@@ -1,6 +1,7 @@
 /**
  * Spring integration of service discovery: self-registration, per-service load balancers,
- * the load-balanced {@code RestClient}, and the actuator health indicator and endpoint.
+ * the load-balanced {@code RestClient} and {@code WebClient}, and the actuator health
+ * indicator and endpoint.
  */
 @NullMarked
 package dev.discovery.spring;

@@ -18,6 +18,7 @@ import dev.discovery.core.testserver.FreePorts;
 import dev.discovery.inmemory.InMemoryBackend;
 import dev.discovery.inmemory.InMemoryRegistry;
 import dev.discovery.spring.web.NamedServer;
+import dev.discovery.spring.web.WebClientCalls;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class LoadBalancerExchangeFilterFunctionTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = WebClientCalls.TIMEOUT;
 
 	private final InMemoryRegistry registry = new InMemoryRegistry();
 
@@ -140,14 +141,7 @@ class LoadBalancerExchangeFilterFunctionTests {
 		assertThat(failing.requests()).isNotEmpty();
 		assertThat(live.requests()).hasSize(4);
 
-		List<Integer> statuses = new CopyOnWriteArrayList<>();
-		while (!statuses.contains(500) && statuses.size() < 4) {
-			statuses.add(this.http.post()
-				.uri("http://orders/pay")
-				.bodyValue("x")
-				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-				.block(TIMEOUT));
-		}
+		List<Integer> statuses = WebClientCalls.postUntilServerError(this.http, "http://orders/pay");
 		assertThat(statuses).contains(500);
 		assertThat(live.requests().stream().filter((request) -> request.startsWith("POST"))).hasSize(statuses.size() - 1);
 	}
@@ -205,7 +199,7 @@ class LoadBalancerExchangeFilterFunctionTests {
 	}
 
 	private String get(String uri) {
-		return this.http.get().uri(uri).retrieve().bodyToMono(String.class).block(TIMEOUT);
+		return WebClientCalls.get(this.http, uri);
 	}
 
 	private NamedServer server(String name) throws IOException {

@@ -8,6 +8,8 @@ import dev.discovery.core.InstanceFilter;
 import dev.discovery.spring.ServiceLoadBalancers;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
+
 /**
  * The {@link BalancingPolicy} of each called service, from
  * {@code discovery.load-balancer.*} with per-service overrides, the balancers of
@@ -46,6 +48,17 @@ class BalancingPolicies implements Function<String, BalancingPolicy> {
 	 */
 	@Nullable String hashHeader(String service) {
 		return this.settings.forService(service).getHashHeader();
+	}
+
+	/**
+	 * Returns where the load-balanced clients find the hash header of a service.
+	 * @param policies the configured policies, if any
+	 * @return the configured hash header of a service, or none for every service when no
+	 * policies are configured
+	 */
+	static Function<String, @Nullable String> hashHeaders(ObjectProvider<BalancingPolicies> policies) {
+		BalancingPolicies configured = policies.getIfAvailable();
+		return (configured != null) ? configured::hashHeader : (service) -> null;
 	}
 
 	private static int require(@Nullable Integer value) {

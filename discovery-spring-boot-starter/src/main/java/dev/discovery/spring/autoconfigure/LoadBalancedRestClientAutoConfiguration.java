@@ -14,16 +14,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
+import org.springframework.core.env.Environment;
 import org.springframework.web.client.RestClient;
 
 /**
  * Load balancing for {@link RestClient}: a {@link LoadBalanced @LoadBalanced}
  * {@code RestClient.Builder} bean, and the {@link LoadBalancerInterceptor} added to every
- * {@code RestClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}. Every
- * bean name starts with {@code discovery}, so that none clashes with a bean of Spring
- * Cloud (such as its {@code loadBalancerInterceptor}) or a user's
+ * {@code RestClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}. While
+ * Spring Cloud LoadBalancer is active, the builders that also carry Spring Cloud's
+ * {@code @LoadBalanced} are left to it, so that no request is balanced twice. Every bean
+ * name starts with {@code discovery}, so that none clashes with a bean of Spring Cloud
+ * (such as its {@code loadBalancerInterceptor}) or a user's
  * {@code loadBalancedRestClientBuilder} when bean overriding is off.
  */
 @AutoConfiguration(after = DiscoveryAutoConfiguration.class,
@@ -34,30 +38,32 @@ public class LoadBalancedRestClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LoadBalancerInterceptor discoveryLoadBalancerInterceptor(DiscoveryClient client, ObjectProvider<BalancingPolicies> policies) {
-		BalancingPolicies configured = policies.getIfAvailable();
-		return (configured != null) ? new LoadBalancerInterceptor(client, configured::hashHeader)
-				: new LoadBalancerInterceptor(client);
+	LoadBalancerInterceptor discoveryLoadBalancerInterceptor(DiscoveryClient client,
+			ObjectProvider<BalancingPolicies> policies) {
+		return new LoadBalancerInterceptor(client, BalancingPolicies.hashHeaders(policies));
 	}
 
 	/**
 	 * A builder whose clients resolve {@code http://<service>/...}; prototype-scoped like
-	 * Spring Boot's own builder, so each injection point gets its own.
+	 * Spring Boot's own builder, so each injection point gets its own, and injected only
+	 * where {@link LoadBalanced @LoadBalanced} asks for it.
 	 * @return a new builder
 	 */
-	@Bean
+	@Bean(defaultCandidate = false)
 	@LoadBalanced
 	@Scope("prototype")
-	@ConditionalOnMissingBean(annotation = LoadBalanced.class)
+	@Conditional(OnMissingLoadBalancedBuilderCondition.class)
 	@ConditionalOnMissingClass("org.springframework.boot.restclient.RestClientCustomizer")
 	RestClient.Builder discoveryLoadBalancedRestClientBuilder() {
 		return RestClient.builder();
 	}
 
 	@Bean
-	static BeanPostProcessor discoveryLoadBalancedRestClientBuilderPostProcessor(ConfigurableListableBeanFactory beanFactory,
+	static BeanPostProcessor discoveryLoadBalancedRestClientBuilderPostProcessor(
+			ConfigurableListableBeanFactory beanFactory, Environment environment,
 			ObjectProvider<LoadBalancerInterceptor> interceptor) {
-		return new LoadBalancedRestClientBuilderPostProcessor(beanFactory, interceptor);
+		return new LoadBalancedBuilderPostProcessor<>(RestClient.Builder.class,
+				RestClient.Builder::requestInterceptors, interceptor, beanFactory, environment);
 	}
 
 	/**
@@ -68,10 +74,10 @@ public class LoadBalancedRestClientAutoConfiguration {
 	@ConditionalOnClass(RestClientCustomizer.class)
 	static class CustomizedBuilderConfiguration {
 
-		@Bean
+		@Bean(defaultCandidate = false)
 		@LoadBalanced
 		@Scope("prototype")
-		@ConditionalOnMissingBean(annotation = LoadBalanced.class)
+		@Conditional(OnMissingLoadBalancedBuilderCondition.class)
 		RestClient.Builder discoveryLoadBalancedRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
 			RestClient.Builder builder = RestClient.builder();
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

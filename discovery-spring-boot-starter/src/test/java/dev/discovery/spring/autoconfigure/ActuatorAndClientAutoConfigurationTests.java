@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
+import static dev.discovery.spring.autoconfigure.BuilderContents.interceptorsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ActuatorAndClientAutoConfigurationTests {
@@ -144,12 +145,6 @@ class ActuatorAndClientAutoConfigurationTests {
 				.containsExactly(interceptor);
 			assertThat(interceptorsOf(context.getBean("userPlain", RestClient.Builder.class))).isEmpty();
 		});
-	}
-
-	private static java.util.List<Object> interceptorsOf(RestClient.Builder builder) {
-		java.util.List<Object> seen = new java.util.ArrayList<>();
-		builder.requestInterceptors(seen::addAll);
-		return seen;
 	}
 
 	@Configuration(proxyBeanMethods = false)
