@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -22,16 +23,19 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Load balancing for {@link RestClient}: a {@link LoadBalanced @LoadBalanced}
- * {@code RestClient.Builder} bean, and the {@link LoadBalancerInterceptor} added to every
- * {@code RestClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}. While
- * Spring Cloud LoadBalancer is active, the builders that also carry Spring Cloud's
- * {@code @LoadBalanced} are left to it, so that no request is balanced twice. Every bean
- * name starts with {@code discovery}, so that none clashes with a bean of Spring Cloud
- * (such as its {@code loadBalancerInterceptor}) or a user's
- * {@code loadBalancedRestClientBuilder} when bean overriding is off.
+ * {@code RestClient.Builder} bean, the {@link LoadBalancerInterceptor} added to every
+ * {@code RestClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}, and
+ * the balancing of the {@code RestClient} HTTP service groups meant for service discovery
+ * (see {@link LoadBalancedHttpServiceGroups}). While Spring Cloud LoadBalancer is active,
+ * the groups and the builders that also carry Spring Cloud's {@code @LoadBalanced} are
+ * left to it, so that no request is balanced twice. Every bean name starts with
+ * {@code discovery}, so that none clashes with a bean of Spring Cloud (such as its
+ * {@code loadBalancerInterceptor}) or a user's {@code loadBalancedRestClientBuilder} when
+ * bean overriding is off.
  */
 @AutoConfiguration(after = DiscoveryAutoConfiguration.class,
-		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+		afterName = { "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
+				"org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration" })
 @ConditionalOnClass(RestClient.class)
 @ConditionalOnBean(DiscoveryClient.class)
 public class LoadBalancedRestClientAutoConfiguration {
@@ -82,6 +86,22 @@ public class LoadBalancedRestClientAutoConfiguration {
 			RestClient.Builder builder = RestClient.builder();
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder;
+		}
+
+	}
+
+	/**
+	 * Balances the {@code RestClient} HTTP service groups meant for service discovery,
+	 * unless Spring Cloud LoadBalancer does.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnHttpServiceGroupsToBalance
+	static class HttpServiceGroupConfiguration {
+
+		@Bean
+		LoadBalancedRestClientGroups discoveryRestClientHttpServiceGroupConfigurer(
+				HttpServiceClientProperties properties, ObjectProvider<LoadBalancerInterceptor> interceptor) {
+			return new LoadBalancedRestClientGroups(properties, interceptor);
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -22,15 +23,18 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Load balancing for {@link WebClient}: a {@link LoadBalanced @LoadBalanced}
- * {@code WebClient.Builder} bean, and the {@link LoadBalancerExchangeFilterFunction} added
- * to every {@code WebClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced}.
- * While Spring Cloud LoadBalancer is active, the builders that also carry Spring Cloud's
+ * {@code WebClient.Builder} bean, the {@link LoadBalancerExchangeFilterFunction} added to
+ * every {@code WebClient.Builder} bean declared with {@link LoadBalanced @LoadBalanced},
+ * and the balancing of the {@code WebClient} HTTP service groups meant for service
+ * discovery (see {@link LoadBalancedHttpServiceGroups}). While Spring Cloud LoadBalancer
+ * is active, the groups and the builders that also carry Spring Cloud's
  * {@code @LoadBalanced} are left to it, so that no request is balanced twice. Every bean
  * name starts with {@code discovery}, so that none clashes with a bean of Spring Cloud or
  * a user's {@code loadBalancedWebClientBuilder} when bean overriding is off.
  */
 @AutoConfiguration(after = DiscoveryAutoConfiguration.class,
-		afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
+		afterName = { "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration",
+				"org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration" })
 @ConditionalOnClass(WebClient.class)
 @ConditionalOnBean(DiscoveryClient.class)
 public class LoadBalancedWebClientAutoConfiguration {
@@ -81,6 +85,22 @@ public class LoadBalancedWebClientAutoConfiguration {
 			WebClient.Builder builder = WebClient.builder();
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder;
+		}
+
+	}
+
+	/**
+	 * Balances the {@code WebClient} HTTP service groups meant for service discovery,
+	 * unless Spring Cloud LoadBalancer does.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnHttpServiceGroupsToBalance
+	static class HttpServiceGroupConfiguration {
+
+		@Bean
+		LoadBalancedWebClientGroups discoveryWebClientHttpServiceGroupConfigurer(
+				HttpServiceClientProperties properties, ObjectProvider<LoadBalancerExchangeFilterFunction> filter) {
+			return new LoadBalancedWebClientGroups(properties, filter);
 		}
 
 	}

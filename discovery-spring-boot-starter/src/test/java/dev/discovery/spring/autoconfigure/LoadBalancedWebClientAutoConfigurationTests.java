@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -22,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.service.registry.HttpServiceGroupConfigurer;
 
 import static dev.discovery.spring.autoconfigure.BuilderContents.filtersOf;
 import static dev.discovery.spring.autoconfigure.BuilderContents.interceptorsOf;
@@ -31,7 +33,7 @@ class LoadBalancedWebClientAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DiscoveryAutoConfiguration.class, RestClientAutoConfiguration.class,
-				WebClientAutoConfiguration.class,
+				WebClientAutoConfiguration.class, HttpServiceClientPropertiesAutoConfiguration.class,
 				LoadBalancedRestClientAutoConfiguration.class, LoadBalancedWebClientAutoConfiguration.class))
 		.withClassLoader(new FilteredClassLoader(EtcdBackend.class, ConsulBackend.class))
 		.withPropertyValues("spring.application.name=orders");
@@ -67,13 +69,15 @@ class LoadBalancedWebClientAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(LoadBalancerExchangeFilterFunction.class)
 				.doesNotHaveBean("discoveryLoadBalancedWebClientBuilder")
+				.doesNotHaveBean("discoveryWebClientHttpServiceGroupConfigurer")
 				.hasBean("discoveryLoadBalancedRestClientBuilder"));
 	}
 
 	@Test
 	void nothingIsProvidedWithoutDiscovery() {
 		this.runner.withPropertyValues("discovery.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(LoadBalancerExchangeFilterFunction.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(LoadBalancerExchangeFilterFunction.class)
+				.doesNotHaveBean(HttpServiceGroupConfigurer.class));
 	}
 
 	@Test
@@ -102,6 +106,13 @@ class LoadBalancedWebClientAutoConfigurationTests {
 	}
 
 	@Test
+	void httpServiceGroupConfigurersAreProvidedForBothClientTypes() {
+		this.runner.run((context) -> assertThat(context.getBeanNamesForType(HttpServiceGroupConfigurer.class))
+			.containsExactlyInAnyOrder("discoveryRestClientHttpServiceGroupConfigurer",
+					"discoveryWebClientHttpServiceGroupConfigurer"));
+	}
+
+	@Test
 	void everyBeanOfTheLoadBalancedClientsIsNamedAsTheStartersOwn() {
 		this.runner.run((context) -> {
 			List<String> names = new ArrayList<>();
@@ -113,7 +124,7 @@ class LoadBalancedWebClientAutoConfigurationTests {
 					names.add(name);
 				}
 			}
-			assertThat(names).hasSizeGreaterThanOrEqualTo(6).allMatch((name) -> name.startsWith("discovery"));
+			assertThat(names).hasSizeGreaterThanOrEqualTo(8).allMatch((name) -> name.startsWith("discovery"));
 		});
 	}
 
