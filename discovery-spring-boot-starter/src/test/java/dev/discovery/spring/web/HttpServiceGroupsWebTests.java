@@ -1,19 +1,20 @@
 package dev.discovery.spring.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
-import dev.discovery.core.LoadBalancer;
-import dev.discovery.spring.LoadBalancerCustomizer;
+import dev.discovery.spring.web.HelloClients.LbRestClient;
+import dev.discovery.spring.web.HelloClients.LbWebClient;
+import dev.discovery.spring.web.HelloClients.NoBaseUrlRestClient;
+import dev.discovery.spring.web.HelloClients.NoBaseUrlWebClient;
+import dev.discovery.spring.web.HelloClients.PlainRestClient;
+import dev.discovery.spring.web.HelloClients.SingleLabelRestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,7 +24,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.registry.HttpServiceGroup.ClientType;
 import org.springframework.web.service.registry.ImportHttpServices;
 
@@ -44,13 +44,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"spring.http.serviceclient.single-label.base-url=http://echo" })
 class HttpServiceGroupsWebTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = WebClientCalls.TIMEOUT;
 
-	private static final NamedServer failing = start("a");
+	private static final NamedServer failing = NamedServer.start("a");
 
-	private static final NamedServer live = start("b");
+	private static final NamedServer live = NamedServer.start("b");
 
-	private static final NamedServer direct = start("direct");
+	private static final NamedServer direct = NamedServer.start("direct");
 
 	@Autowired
 	private DiscoveryBackend backend;
@@ -59,7 +59,7 @@ class HttpServiceGroupsWebTests {
 	private DiscoveryClient client;
 
 	@Autowired
-	private List<String> choices;
+	private CountedChoices choices;
 
 	@Autowired
 	private NoBaseUrlRestClient noBaseUrlRest;
@@ -123,82 +123,24 @@ class HttpServiceGroupsWebTests {
 
 	@Test
 	void groupWithAnOrdinaryBaseUrlIsLeftAlone() {
-		int choicesBefore = this.choices.size();
+		int choicesBefore = this.choices.count();
 		int requestsBefore = direct.requests().size();
 
 		assertThat(this.plainRest.hello()).isEqualTo("hello from direct");
 
 		assertThat(direct.requests()).hasSize(requestsBefore + 1);
-		assertThat(this.choices).hasSize(choicesBefore);
+		assertThat(this.choices.count()).isEqualTo(choicesBefore);
 	}
 
-	private void assertCallsReachTheLiveInstanceOnly(Call call, String request) {
+	private void assertCallsReachTheLiveInstanceOnly(Supplier<String> call, String request) {
 		int failedBefore = failing.requests().size();
 		int answeredBefore = live.requests().size();
 		for (int i = 0; i < 4; i++) {
-			assertThat(call.hello()).isEqualTo("hello from b");
+			assertThat(call.get()).isEqualTo("hello from b");
 		}
 		assertThat(failing.requests().subList(failedBefore, failing.requests().size())).isNotEmpty()
 			.containsOnly(request);
 		assertThat(live.requests().subList(answeredBefore, live.requests().size())).hasSize(4).containsOnly(request);
-	}
-
-	private static NamedServer start(String name) {
-		try {
-			return new NamedServer(name);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	@FunctionalInterface
-	interface Call {
-
-		String hello();
-
-	}
-
-	interface NoBaseUrlRestClient {
-
-		@GetExchange("/hello")
-		String hello();
-
-	}
-
-	interface LbRestClient {
-
-		@GetExchange("/hello")
-		String hello();
-
-	}
-
-	interface SingleLabelRestClient {
-
-		@GetExchange("/hello")
-		String hello();
-
-	}
-
-	interface PlainRestClient {
-
-		@GetExchange("/hello")
-		String hello();
-
-	}
-
-	interface NoBaseUrlWebClient {
-
-		@GetExchange("/hello")
-		Mono<String> hello();
-
-	}
-
-	interface LbWebClient {
-
-		@GetExchange("/hello")
-		Mono<String> hello();
-
 	}
 
 	@SpringBootConfiguration
@@ -213,16 +155,8 @@ class HttpServiceGroupsWebTests {
 	static class Caller {
 
 		@Bean
-		List<String> choices() {
-			return new CopyOnWriteArrayList<>();
-		}
-
-		@Bean
-		LoadBalancerCustomizer countChoices(List<String> choices) {
-			return (service, strategy, balancer) -> (LoadBalancer) (candidates, key) -> {
-				choices.add(service);
-				return balancer.choose(candidates, key);
-			};
+		CountedChoices countedChoices() {
+			return new CountedChoices();
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.discovery.spring.web;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +48,21 @@ public final class NamedServer implements AutoCloseable {
 			exchange.close();
 		});
 		this.http.start();
+	}
+
+	/**
+	 * Starts a server on a free port of 127.0.0.1, for a static field.
+	 * @param name the name it answers with
+	 * @return the started server
+	 * @throws UncheckedIOException if it cannot start
+	 */
+	public static NamedServer start(String name) {
+		try {
+			return new NamedServer(name);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
