@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /**
  * Two applications on a real registry with credentials, as users run them: a greeting
  * service and a caller, each with the starter. They find each other, the caller reaches the
- * service through the {@code @LoadBalanced} {@code RestClient}, and the registry refuses
+ * service through the {@code @LoadBalanced} {@code RestClient} and {@code WebClient} and
+ * through HTTP service client groups of both client types, and the registry refuses
  * what the credential does not allow, and an application with a credential it refuses does
  * not start. No secret (a registry credential, right or wrong, key material, or secret
  * metadata) appears in anything captured: the log output, the exceptions with their stack
@@ -104,8 +105,11 @@ abstract class TwoApplicationsFlow {
 				.untilAsserted(() -> assertThat(serviceView.getInstances(caller)).extracting(ServiceInstance::port)
 					.containsExactly(port(client)));
 
-			String answer = http(client).get().uri("/call/" + greeting).retrieve().body(String.class);
-			assertThat(answer).isEqualTo("hello from " + greeting + " on " + servicePort);
+			String expected = "hello from " + greeting + " on " + servicePort;
+			for (String path : List.of("/call/" + greeting, "/call-reactive/" + greeting, "/call-group",
+					"/call-reactive-group")) {
+				assertThat(http(client).get().uri(path).retrieve().body(String.class)).as(path).isEqualTo(expected);
+			}
 
 			captured.put("the refusal's stack trace", stackTrace(refuseOperation(service)));
 			for (ConfigurableApplicationContext context : List.of(service, client)) {
@@ -156,7 +160,9 @@ abstract class TwoApplicationsFlow {
 				"discovery.instance.metadata.db-password=" + SECRET_METADATA, "logging.level.dev.discovery=DEBUG",
 				"management.endpoints.web.exposure.include=health,discovery,env,configprops",
 				"management.endpoint.health.show-details=always", "management.endpoint.env.show-values=always",
-				"management.endpoint.configprops.show-values=always"));
+				"management.endpoint.configprops.show-values=always",
+				"spring.http.serviceclient.greeting.base-url=lb://greeting-" + backend(),
+				"spring.http.serviceclient.reactive-greeting.base-url=lb://greeting-" + backend()));
 		properties.addAll(connection);
 		return new SpringApplicationBuilder(application).properties(properties.toArray(String[]::new)).run();
 	}
