@@ -13,6 +13,8 @@ import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.client.loadbalancer.ResponseData;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Ends the call that {@link BalancingPolicyLoadBalancer} started for a request with the
@@ -22,6 +24,9 @@ import org.springframework.http.client.ClientHttpResponse;
  * chose are ignored. Stateless and thread-safe.
  */
 public class CallOutcomeLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
+
+	private static final boolean SERVLET_FUNCTIONS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.web.servlet.function.ServerResponse", CallOutcomeLifecycle.class.getClassLoader());
 
 	@Override
 	public void onStart(Request<Object> request) {
@@ -71,7 +76,23 @@ public class CallOutcomeLifecycle implements LoadBalancerLifecycle<Object, Objec
 		else if (response instanceof HttpStatusCode code) {
 			status = code;
 		}
+		else if (SERVLET_FUNCTIONS_PRESENT) {
+			status = ServletFunctionResponses.statusOf(response);
+		}
 		return status != null && status.is5xxServerError();
+	}
+
+	/**
+	 * Reads the status of Spring MVC's functional responses, which Gateway Server Web MVC
+	 * passes as the outcome; loaded only when Spring MVC is present.
+	 */
+	private static final class ServletFunctionResponses {
+
+		static @Nullable HttpStatusCode statusOf(@Nullable Object response) {
+			return (response instanceof ServerResponse server)
+					? server.statusCode() : null;
+		}
+
 	}
 
 }
