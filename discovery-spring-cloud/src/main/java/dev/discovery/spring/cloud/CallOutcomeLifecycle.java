@@ -20,8 +20,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * Ends the call that {@link BalancingPolicyLoadBalancer} started for a request with the
  * request's outcome: a response below 500 is a success (with its latency), a 5xx response
  * or a failed exchange is a failure that counts towards ejecting the instance, and a
- * discarded request ends without an outcome. Requests to instances that another balancer
- * chose are ignored. Stateless and thread-safe.
+ * discarded request ends without an outcome. A client may report a wrapper of the chosen
+ * instance, as Gateway Server Web MVC does; the call is then found through the request.
+ * Requests to instances that another balancer chose are ignored. Stateless and thread-safe.
  */
 public class CallOutcomeLifecycle implements LoadBalancerLifecycle<Object, Object, ServiceInstance> {
 
@@ -39,7 +40,10 @@ public class CallOutcomeLifecycle implements LoadBalancerLifecycle<Object, Objec
 	@Override
 	public void onComplete(CompletionContext<Object, ServiceInstance, Object> completionContext) {
 		Response<ServiceInstance> chosen = completionContext.getLoadBalancerResponse();
-		if (chosen == null || !(chosen.getServer() instanceof CloudServiceInstance instance)) {
+		Request<Object> request = completionContext.getLoadBalancerRequest();
+		CloudServiceInstance instance = (chosen != null)
+				? ChosenInstances.of(chosen.getServer(), (request != null) ? request.getContext() : null) : null;
+		if (instance == null) {
 			return;
 		}
 		ServiceCall call = instance.call();
