@@ -101,12 +101,14 @@ class ReadmeTests {
 			names.forEach((name) -> documented.put(name, (names.size() == 1) ? defaultCell : ""));
 		}
 		Map<String, JsonNode> metadata = new HashMap<>();
-		starterMetadata().get("properties").forEach((property) -> {
-			String name = property.get("name").asString();
-			if (name.startsWith("discovery.") && !name.startsWith("discovery.load-balancer.services.")) {
-				metadata.put(name, property);
-			}
-		});
+		Stream.of(starterMetadata(), springCloudBridgeMetadata())
+			.flatMap((file) -> file.get("properties").valueStream())
+			.forEach((property) -> {
+				String name = property.get("name").asString();
+				if (name.startsWith("discovery.") && !name.startsWith("discovery.load-balancer.services.")) {
+					metadata.put(name, property);
+				}
+			});
 		documented.put("discovery.load-balancer.services",
 				documented.remove("discovery.load-balancer.services.<service>.*"));
 		assertThat(new TreeSet<>(documented.keySet())).isEqualTo(new TreeSet<>(metadata.keySet()));
@@ -131,7 +133,7 @@ class ReadmeTests {
 			assertThat(this.samples.resolve("..").resolve(dependency.group(2)).resolve("pom.xml")).exists();
 			assertThat(dependency.group(3)).isEqualTo(System.getProperty("project.version"));
 		}
-		assertThat(count).isEqualTo(3);
+		assertThat(count).isEqualTo(4);
 	}
 
 	@Test
@@ -206,6 +208,19 @@ class ReadmeTests {
 			}
 		}
 		throw new IllegalStateException("No configuration metadata of the starter on the class path");
+	}
+
+	/**
+	 * Returns the configuration metadata that discovery-spring-cloud adds, read from its
+	 * source: the bridge is not on the demo's class path, since it would change the
+	 * applications the demo runs.
+	 * @return the parsed {@code additional-spring-configuration-metadata.json}
+	 */
+	private JsonNode springCloudBridgeMetadata() {
+		return JsonMapper.builder()
+			.build()
+			.readTree(read(this.samples.resolve(
+					"../discovery-spring-cloud/src/main/resources/META-INF/additional-spring-configuration-metadata.json")));
 	}
 
 	private static Set<String> knownPropertyNames() throws IOException {
