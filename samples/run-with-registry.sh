@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the samples as separate processes against a real registry on this machine:
-# etcd or Consul, two greeting-service instances (ports 8081, 8082) and greeting-client (8080).
+# etcd or Consul, two greeting-service instances (ports 8081, 8082), greeting-client (8080)
+# and Spring Cloud Gateway in front of greeting-service, on WebFlux (8090) and on Web MVC (8091).
 #
 #   samples/run-with-registry.sh etcd|consul
 #
@@ -43,7 +44,7 @@ binary() {
 }
 
 echo "Building the sample applications..."
-(cd "$root" && ./mvnw -q -pl samples/greeting-service,samples/greeting-client -am -DskipTests package)
+(cd "$root" && ./mvnw -q -pl samples/greeting-service,samples/greeting-client,samples/gateway,samples/gateway-mvc -am -DskipTests package)
 
 if [[ "$registry" == "etcd" ]]; then
 	etcd="$(binary etcd ETCD_BIN "$cache/etcd-server-3.5.16/usr/bin/etcd")"
@@ -82,10 +83,14 @@ start() {
 start greeting-service dev.discovery.samples.greeting.GreetingServiceApplication 8081
 start greeting-service dev.discovery.samples.greeting.GreetingServiceApplication 8082
 start greeting-client dev.discovery.samples.client.GreetingClientApplication 8080
+start gateway dev.discovery.samples.gateway.GatewayApplication 8090
+start gateway-mvc dev.discovery.samples.gatewaymvc.GatewayMvcApplication 8091
 
-echo "Waiting for the client to reach both services..."
+echo "Waiting for the client and the gateways to reach both services..."
 for _ in $(seq 1 120); do
-	if curl -fs "http://127.0.0.1:8080/spread?calls=10" 2>/dev/null | grep -q '"failed":0'; then
+	if curl -fs "http://127.0.0.1:8080/spread?calls=10" 2>/dev/null | grep -q '"failed":0' \
+		&& curl -fs http://127.0.0.1:8090/greeting >/dev/null 2>&1 \
+		&& curl -fs http://127.0.0.1:8091/greeting >/dev/null 2>&1; then
 		break
 	fi
 	sleep 1
@@ -94,10 +99,13 @@ cat <<TEXT
 
 Running. Try:
   curl 'http://127.0.0.1:8080/spread?calls=10'        # who answered each call
+  curl http://127.0.0.1:8090/greeting                  # through Spring Cloud Gateway (WebFlux)
+  curl http://127.0.0.1:8091/greeting                  # through Spring Cloud Gateway Server Web MVC
   curl http://127.0.0.1:8081/actuator/discovery        # what greeting-service sees
   curl -u "operator:$operator_password" -H 'Content-Type: application/json' \\
        -d '{"status":"OUT_OF_SERVICE"}' http://127.0.0.1:8081/actuator/discovery   # drain it
-  kill -9 ${pids[1]}                                     # kill the instance on 8081, then call again
+  kill -9 ${pids[1]}                                     # kill the instance on 8081, then call again:
+                                                       # the gateways retry on the other one
 Ctrl-C stops everything.
 TEXT
 wait

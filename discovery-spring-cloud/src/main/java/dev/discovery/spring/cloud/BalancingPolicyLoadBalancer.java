@@ -25,8 +25,9 @@ import org.springframework.http.HttpHeaders;
  * {@link CallOutcomeLifecycle} ends with the request's outcome, so the
  * {@code least-requests} and {@code latency} strategies and outlier ejection see the
  * traffic of Gateway, OpenFeign and Spring Cloud's {@code @LoadBalanced} clients. A
- * retry that names the instance it tried goes to an instance the call has not tried yet
- * while the service's retries allow. A bare choice without a context, as
+ * retry, whether it names the instance it tried or, as the gateways' retry filters do,
+ * balances the same request again, goes to an instance the call has not tried yet while
+ * the service's retries allow. A bare choice without a context, as
  * {@code LoadBalancerClient.choose(serviceId)} makes, is not tracked, since nothing
  * reports its end. The consistent-hash key is the value of the
  * service's hash header. Only the first choice of a service may read the registry, and it
@@ -84,16 +85,19 @@ public class BalancingPolicyLoadBalancer implements ReactorServiceInstanceLoadBa
 		if (call == null) {
 			call = this.client.startCall(this.service, hashKey(context));
 		}
-		return (call != null) ? new DefaultResponse(CloudServiceInstance.chosen(call)) : new EmptyResponse();
+		if (call == null) {
+			return new EmptyResponse();
+		}
+		CloudServiceInstance chosen = CloudServiceInstance.chosen(call);
+		ChosenInstances.remember(context, chosen);
+		return new DefaultResponse(chosen);
 	}
 
 	private static @Nullable ServiceCall retryOf(@Nullable Object context) {
-		if (context instanceof RetryableRequestContext retryable
-				&& retryable.getPreviousServiceInstance() instanceof CloudServiceInstance previous
-				&& previous.call() != null) {
-			return previous.call().retryNow();
-		}
-		return null;
+		CloudServiceInstance previous = (context instanceof RetryableRequestContext retryable)
+				? ChosenInstances.of(retryable.getPreviousServiceInstance(), context)
+				: ChosenInstances.lastChosen(context);
+		return (previous != null && previous.call() != null) ? previous.call().retryNow() : null;
 	}
 
 	private @Nullable String hashKey(@Nullable Object context) {

@@ -16,8 +16,9 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks what can be checked of {@code samples/compose.yaml} without Docker: the main classes
- * it builds exist, and every {@code DISCOVERY_*} variable it sets is a starter property.
+ * Checks what can be checked of {@code samples/compose.yaml} without Docker: every sample
+ * application is in it, the main classes it builds exist in the sample it names, and every
+ * {@code DISCOVERY_*} variable it sets is a starter property.
  */
 class ComposeFileTests {
 
@@ -32,13 +33,17 @@ class ComposeFileTests {
 		}
 		Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
 		assertThat(services).containsKeys("etcd", "consul", "greeting-service-1", "greeting-service-2",
-				"greeting-client");
+				"greeting-client", "gateway", "gateway-mvc");
 		Set<String> variables = starterPropertiesAsVariables();
-		for (String name : Set.of("greeting-service-1", "greeting-service-2", "greeting-client")) {
+		for (String name : Set.of("greeting-service-1", "greeting-service-2", "greeting-client", "gateway",
+				"gateway-mvc")) {
 			Map<String, Object> service = services.get(name);
 			Map<String, Object> args = (Map<String, Object>) ((Map<String, Object>) service.get("build")).get("args");
-			Class.forName((String) args.get("MAIN"));
-			assertThat(this.samples.resolve((String) args.get("APP")).resolve("pom.xml")).exists();
+			Path application = this.samples.resolve((String) args.get("APP"));
+			assertThat(application.resolve("pom.xml")).exists();
+			assertThat(application.resolve("src/main/java")
+				.resolve(((String) args.get("MAIN")).replace('.', '/') + ".java")).as("the main class of %s", name)
+				.exists();
 			Map<String, Object> environment = (Map<String, Object>) service.get("environment");
 			assertThat(environment).containsKeys("SPRING_PROFILES_ACTIVE", "DISCOVERY_INSTANCE_HOST");
 			environment.keySet()

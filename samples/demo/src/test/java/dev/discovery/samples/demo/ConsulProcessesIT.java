@@ -2,6 +2,7 @@ package dev.discovery.samples.demo;
 
 import java.util.List;
 
+import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,11 @@ class ConsulProcessesIT extends SeparateProcessesFlow {
 	@Override
 	protected List<String> connectionArguments() {
 		return List.of("--discovery.consul.host=" + consul.host(), "--discovery.consul.port=" + consul.port());
+	}
+
+	@Override
+	protected DiscoveryBackend backend() {
+		return consul.backend().build();
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.discovery.samples.demo;
 
 import java.util.List;
 
+import dev.discovery.core.DiscoveryBackend;
+import dev.discovery.etcd.EtcdBackend;
 import dev.discovery.etcd.testserver.EtcdExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +24,11 @@ class EtcdProcessesIT extends SeparateProcessesFlow {
 	@Override
 	protected List<String> connectionArguments() {
 		return List.of("--discovery.etcd.endpoints=" + String.join(",", etcd.endpoints()));
+	}
+
+	@Override
+	protected DiscoveryBackend backend() {
+		return EtcdBackend.builder().endpoints(etcd.endpoints()).build();
 	}
 
 }

@@ -52,9 +52,16 @@ class ReadmeTests {
 
 	private final String readme = read(this.samples.resolve("../README.md"));
 
+	/**
+	 * Checks that every YAML block binds: {@code discovery.*} to the starter's properties,
+	 * and everything else to properties in the class path's configuration metadata. A block
+	 * that configures what is not on this class path, such as Spring Cloud Gateway's routes,
+	 * must instead be an excerpt of a sample's configuration, which the sample runs with.
+	 */
 	@Test
 	void everyYamlBlockBindsToKnownProperties() throws IOException {
 		Set<String> known = knownPropertyNames();
+		List<List<String>> configurations = sampleFiles("/src/main/resources/", ".yml");
 		List<String> blocks = blocks("yaml");
 		assertThat(blocks).hasSizeGreaterThanOrEqualTo(5);
 		for (String yaml : blocks) {
@@ -64,27 +71,23 @@ class ReadmeTests {
 			Binder binder = new Binder(ConfigurationPropertySources.from(sources.get(0)));
 			binder.bind("discovery", Bindable.of(DiscoveryProperties.class),
 					new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
-			for (String name : ((EnumerablePropertySource<?>) sources.get(0)).getPropertyNames()) {
-				if (!name.startsWith("discovery.")) {
-					assertThat(known).as("property %s of README block:%n%s", name, yaml).contains(name);
-				}
+			List<String> unknown = Stream.of(((EnumerablePropertySource<?>) sources.get(0)).getPropertyNames())
+				.filter((name) -> !name.startsWith("discovery.") && !known.contains(name))
+				.toList();
+			if (!unknown.isEmpty()) {
+				assertExcerpt(configurations, yaml, "properties %s are not in the configuration metadata, so a sample's"
+						+ " configuration must contain the README block, line by line".formatted(unknown));
 			}
 		}
 	}
 
 	@Test
 	void everyJavaBlockIsAnExcerptOfASampleSource() throws IOException {
-		List<List<String>> sources = new ArrayList<>();
-		try (Stream<Path> files = Files.walk(this.samples)) {
-			files.filter((file) -> file.toString().endsWith(".java") && file.toString().contains("/src/main/java/"))
-				.forEach((file) -> sources.add(significantLines(read(file))));
-		}
+		List<List<String>> sources = sampleFiles("/src/main/java/", ".java");
 		List<String> blocks = blocks("java");
 		assertThat(blocks).hasSizeGreaterThanOrEqualTo(5);
 		for (String block : blocks) {
-			List<String> excerpt = significantLines(block);
-			assertThat(sources).as("a sample source that contains, line by line:%n%s", block)
-				.anySatisfy((source) -> assertThat(Collections.indexOfSubList(source, excerpt)).isNotNegative());
+			assertExcerpt(sources, block, "a sample source must contain, line by line");
 		}
 	}
 
@@ -98,12 +101,14 @@ class ReadmeTests {
 			names.forEach((name) -> documented.put(name, (names.size() == 1) ? defaultCell : ""));
 		}
 		Map<String, JsonNode> metadata = new HashMap<>();
-		starterMetadata().get("properties").forEach((property) -> {
-			String name = property.get("name").asString();
-			if (name.startsWith("discovery.") && !name.startsWith("discovery.load-balancer.services.")) {
-				metadata.put(name, property);
-			}
-		});
+		Stream.of(starterMetadata(), springCloudBridgeMetadata())
+			.flatMap((file) -> file.get("properties").valueStream())
+			.forEach((property) -> {
+				String name = property.get("name").asString();
+				if (name.startsWith("discovery.") && !name.startsWith("discovery.load-balancer.services.")) {
+					metadata.put(name, property);
+				}
+			});
 		documented.put("discovery.load-balancer.services",
 				documented.remove("discovery.load-balancer.services.<service>.*"));
 		assertThat(new TreeSet<>(documented.keySet())).isEqualTo(new TreeSet<>(metadata.keySet()));
@@ -128,7 +133,7 @@ class ReadmeTests {
 			assertThat(this.samples.resolve("..").resolve(dependency.group(2)).resolve("pom.xml")).exists();
 			assertThat(dependency.group(3)).isEqualTo(System.getProperty("project.version"));
 		}
-		assertThat(count).isEqualTo(3);
+		assertThat(count).isEqualTo(4);
 	}
 
 	@Test
@@ -168,8 +173,22 @@ class ReadmeTests {
 		return names;
 	}
 
+	private List<List<String>> sampleFiles(String directory, String suffix) throws IOException {
+		try (Stream<Path> files = Files.walk(this.samples)) {
+			return files.filter((file) -> file.toString().endsWith(suffix) && file.toString().contains(directory))
+				.map((file) -> significantLines(read(file)))
+				.toList();
+		}
+	}
+
+	private static void assertExcerpt(List<List<String>> files, String block, String description) {
+		List<String> excerpt = significantLines(block);
+		assertThat(files).as("%s:%n%s", description, block)
+			.anySatisfy((file) -> assertThat(Collections.indexOfSubList(file, excerpt)).isNotNegative());
+	}
+
 	private static List<String> significantLines(String text) {
-		return text.lines().map(String::strip).filter((line) -> !line.isEmpty()).toList();
+		return text.lines().map(String::strip).filter((line) -> !line.isEmpty() && !line.startsWith("#")).toList();
 	}
 
 	/**
@@ -189,6 +208,19 @@ class ReadmeTests {
 			}
 		}
 		throw new IllegalStateException("No configuration metadata of the starter on the class path");
+	}
+
+	/**
+	 * Returns the configuration metadata that discovery-spring-cloud adds, read from its
+	 * source: the bridge is not on the demo's class path, since it would change the
+	 * applications the demo runs.
+	 * @return the parsed {@code additional-spring-configuration-metadata.json}
+	 */
+	private JsonNode springCloudBridgeMetadata() {
+		return JsonMapper.builder()
+			.build()
+			.readTree(read(this.samples.resolve(
+					"../discovery-spring-cloud/src/main/resources/META-INF/additional-spring-configuration-metadata.json")));
 	}
 
 	private static Set<String> knownPropertyNames() throws IOException {
