@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.discovery.core.testserver.ServerBinary;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 
 /**
  * Runs every measurement (or the sections named as arguments: {@code choose},
@@ -90,6 +91,8 @@ public final class BenchmarkSuite {
 		}
 		new TreeSet<>(versions.stringPropertyNames())
 			.forEach((name) -> report.environment(name, versions.getProperty(name)));
+		report.environment("spring-cloud-loadbalancer",
+				String.valueOf(RoundRobinLoadBalancer.class.getPackage().getImplementationVersion()));
 		report.environment("etcd server", ServerBinary.ETCD.version());
 		report.environment("consul server", ServerBinary.CONSUL.version());
 	}
