@@ -14,16 +14,19 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.discovery.core.testserver.ServerBinary;
+import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 
 /**
  * Runs every measurement (or the sections named as arguments: {@code choose},
- * {@code propagation}, {@code failure}, {@code scale}, {@code startup}) and writes
- * {@code <date>.md} and {@code <date>.json} into the directory named by the system property
+ * {@code propagation}, {@code failure}, {@code scale}, {@code startup}, {@code gateway})
+ * and writes {@code <date>.md} and {@code <date>.json} (for some sections only,
+ * {@code <date>-<section>-…}) into the directory named by the system property
  * {@code benchmarks.results} (default {@code results}).
  */
 public final class BenchmarkSuite {
 
-	private static final List<String> SECTIONS = List.of("choose", "propagation", "failure", "scale", "startup");
+	private static final List<String> SECTIONS = List.of("choose", "propagation", "failure", "scale", "startup",
+			"gateway");
 
 	/** The JVM option that sets the logging of the measuring JVMs: warnings only, to stderr. */
 	static final String LOGGING = "-Dlogback.configurationFile=benchmarks-logback.xml";
@@ -65,10 +68,16 @@ public final class BenchmarkSuite {
 			if (sections.contains("startup")) {
 				new StartupSection(servers, 10).run(report);
 			}
+			if (sections.contains("gateway")) {
+				new GatewaySection(servers, GatewaySection.Plan.full()).run(report);
+			}
 		}
 		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
-		Path written = report.write(Path.of(System.getProperty("benchmarks.results", "results")),
-				LocalDate.now().toString());
+		String name = LocalDate.now().toString();
+		if (!sections.containsAll(SECTIONS)) {
+			name += "-" + String.join("-", sections);
+		}
+		Path written = report.write(Path.of(System.getProperty("benchmarks.results", "results")), name);
 		System.out.println("Wrote " + written.toAbsolutePath() + " and its .json");
 	}
 
@@ -90,6 +99,8 @@ public final class BenchmarkSuite {
 		}
 		new TreeSet<>(versions.stringPropertyNames())
 			.forEach((name) -> report.environment(name, versions.getProperty(name)));
+		report.environment("spring-cloud-loadbalancer",
+				String.valueOf(RoundRobinLoadBalancer.class.getPackage().getImplementationVersion()));
 		report.environment("etcd server", ServerBinary.ETCD.version());
 		report.environment("consul server", ServerBinary.CONSUL.version());
 	}

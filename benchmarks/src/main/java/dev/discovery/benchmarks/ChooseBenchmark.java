@@ -3,6 +3,7 @@ package dev.discovery.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.discovery.core.DiscoveryClient;
@@ -11,6 +12,9 @@ import dev.discovery.core.LoadBalancers;
 import dev.discovery.core.ServiceCall;
 import dev.discovery.core.ServiceInstance;
 import dev.discovery.inmemory.InMemoryBackend;
+import dev.discovery.spring.cloud.BalancingPolicyLoadBalancer;
+import dev.discovery.spring.cloud.CallOutcomeLifecycle;
+import dev.discovery.spring.cloud.SpringCloudReactiveDiscoveryClient;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,11 +29,21 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.DefaultServiceInstance;
+import org.springframework.cloud.client.loadbalancer.CompletionContext;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.DefaultRequestContext;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.cache.DefaultLoadBalancerCacheManager;
 import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheProperties;
 import org.springframework.cloud.loadbalancer.core.CachingServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.DiscoveryClientServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import reactor.core.publisher.Flux;
 
 /**
@@ -134,8 +148,9 @@ public class ChooseBenchmark {
 
 	/**
 	 * What is measured: the naive bar, each of our strategies on a plain list, the tracked
-	 * strategies through {@link DiscoveryClient#startCall}, our client end to end, and the
-	 * anchor, Spring Cloud LoadBalancer's round-robin.
+	 * strategies through {@link DiscoveryClient#startCall}, our client end to end, the
+	 * anchor, Spring Cloud LoadBalancer's round-robin, and the choice behind a Gateway
+	 * request through our bridge and through Spring Cloud's defaults.
 	 */
 	public enum Subject {
 
@@ -208,8 +223,39 @@ public class ChooseBenchmark {
 		SCLB_CACHING {
 			@Override
 			Chooser create(List<ServiceInstance> instances, InMemoryBackend backend) {
-				return springCloud(new CachingServiceInstanceListSupplier(fixedSupplier(instances),
-						new DefaultLoadBalancerCacheManager(new LoadBalancerCacheProperties())));
+				return springCloud(caching(fixedSupplier(instances)));
+			}
+		},
+
+		/**
+		 * Our bridge as Spring Cloud Gateway calls it: {@link BalancingPolicyLoadBalancer}
+		 * {@code .choose(request).block()} with our client's round-robin, then
+		 * {@link CallOutcomeLifecycle#onComplete} with a success, which ends the tracked call.
+		 */
+		BRIDGE {
+			@Override
+			Chooser create(List<ServiceInstance> instances, InMemoryBackend backend) {
+				DiscoveryClient client = client(instances, backend, LoadBalancers.DEFAULT_STRATEGY);
+				return gatewayCall(new BalancingPolicyLoadBalancer(client, SERVICE, null), new CallOutcomeLifecycle());
+			}
+		},
+
+		/**
+		 * Spring Cloud's defaults as Gateway calls them with the bridge's balancer turned off:
+		 * {@code RoundRobinLoadBalancer.choose(request).block()} over its caching supplier
+		 * over a {@link DiscoveryClientServiceInstanceListSupplier} that reads our client
+		 * through our {@link SpringCloudReactiveDiscoveryClient}.
+		 */
+		SCLB_DEFAULT {
+			@Override
+			Chooser create(List<ServiceInstance> instances, InMemoryBackend backend) {
+				DiscoveryClient client = client(instances, backend, LoadBalancers.DEFAULT_STRATEGY);
+				StandardEnvironment environment = new StandardEnvironment();
+				environment.getPropertySources()
+					.addFirst(new MapPropertySource("client", Map.of(LoadBalancerClientFactory.PROPERTY_NAME, SERVICE)));
+				ServiceInstanceListSupplier discovery = new DiscoveryClientServiceInstanceListSupplier(
+						new SpringCloudReactiveDiscoveryClient(client), environment);
+				return gatewayCall(new RoundRobinLoadBalancer(provider(caching(discovery)), SERVICE), null);
 			}
 		};
 
@@ -277,8 +323,13 @@ public class ChooseBenchmark {
 			};
 		}
 
-		private static Chooser springCloud(ServiceInstanceListSupplier supplier) {
-			ObjectProvider<ServiceInstanceListSupplier> provider = new ObjectProvider<>() {
+		private static ServiceInstanceListSupplier caching(ServiceInstanceListSupplier delegate) {
+			return new CachingServiceInstanceListSupplier(delegate,
+					new DefaultLoadBalancerCacheManager(new LoadBalancerCacheProperties()));
+		}
+
+		private static ObjectProvider<ServiceInstanceListSupplier> provider(ServiceInstanceListSupplier supplier) {
+			return new ObjectProvider<>() {
 
 				@Override
 				public ServiceInstanceListSupplier getObject() {
@@ -286,8 +337,23 @@ public class ChooseBenchmark {
 				}
 
 			};
-			RoundRobinLoadBalancer balancer = new RoundRobinLoadBalancer(provider, SERVICE);
+		}
+
+		private static Chooser springCloud(ServiceInstanceListSupplier supplier) {
+			RoundRobinLoadBalancer balancer = new RoundRobinLoadBalancer(provider(supplier), SERVICE);
 			return (key) -> balancer.choose().block();
+		}
+
+		private static Chooser gatewayCall(ReactorLoadBalancer<org.springframework.cloud.client.ServiceInstance> balancer,
+				@Nullable CallOutcomeLifecycle lifecycle) {
+			Request<Object> request = new DefaultRequest<>(new DefaultRequestContext());
+			return (key) -> {
+				Response<org.springframework.cloud.client.ServiceInstance> response = balancer.choose(request).block();
+				if (lifecycle != null) {
+					lifecycle.onComplete(new CompletionContext<>(CompletionContext.Status.SUCCESS, request, response));
+				}
+				return response;
+			};
 		}
 
 	}

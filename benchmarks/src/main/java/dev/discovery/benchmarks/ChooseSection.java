@@ -44,30 +44,45 @@ final class ChooseSection {
 	void run(Report report) throws RunnerException {
 		Map<Key, Figure> figures = new HashMap<>();
 		for (int threads : this.plan.threads()) {
-			for (RunResult result : new Runner(options(threads).build()).run()) {
-				Subject subject = Subject.valueOf(result.getParams().getParam("subject"));
-				int n = Integer.parseInt(result.getParams().getParam("n"));
-				Result<?> allocation = result.getSecondaryResults().get(ALLOCATION);
-				Statistics iterations = result.getPrimaryResult().getStatistics();
-				figures.put(new Key(subject, n, threads), new Figure(iterations.getPercentile(50), iterations.getMin(),
-						iterations.getMax(), (allocation != null) ? allocation.getScore() : Double.NaN));
-			}
+			figures.putAll(measure(this.plan, threads, Subject.values()));
 		}
 		report.add(table(figures));
 		verdicts(figures, report);
 	}
 
-	private ChainedOptionsBuilder options(int threads) {
+	/**
+	 * Runs {@link ChooseBenchmark} for some subjects on one thread count.
+	 * @param plan the instance counts and the length of the run
+	 * @param threads the benchmark threads
+	 * @param subjects the subjects
+	 * @return the figures of every subject and instance count
+	 * @throws RunnerException if JMH failed
+	 */
+	static Map<Key, Figure> measure(Plan plan, int threads, Subject... subjects) throws RunnerException {
+		Map<Key, Figure> figures = new HashMap<>();
+		for (RunResult result : new Runner(options(plan, threads, subjects).build()).run()) {
+			Subject subject = Subject.valueOf(result.getParams().getParam("subject"));
+			int n = Integer.parseInt(result.getParams().getParam("n"));
+			Result<?> allocation = result.getSecondaryResults().get(ALLOCATION);
+			Statistics iterations = result.getPrimaryResult().getStatistics();
+			figures.put(new Key(subject, n, threads), new Figure(iterations.getPercentile(50), iterations.getMin(),
+					iterations.getMax(), (allocation != null) ? allocation.getScore() : Double.NaN));
+		}
+		return figures;
+	}
+
+	private static ChainedOptionsBuilder options(Plan plan, int threads, Subject... subjects) {
 		return new OptionsBuilder().include(ChooseBenchmark.class.getName() + ".choose")
-			.param("n", Arrays.stream(this.plan.instanceCounts()).mapToObj(String::valueOf).toArray(String[]::new))
+			.param("n", Arrays.stream(plan.instanceCounts()).mapToObj(String::valueOf).toArray(String[]::new))
+			.param("subject", Arrays.stream(subjects).map(Subject::name).toArray(String[]::new))
 			.threads(threads)
-			.forks(this.plan.forks())
-			.warmupIterations(this.plan.warmupIterations())
-			.warmupTime(this.plan.iterationTime())
-			.measurementIterations(this.plan.measurementIterations())
-			.measurementTime(this.plan.iterationTime())
+			.forks(plan.forks())
+			.warmupIterations(plan.warmupIterations())
+			.warmupTime(plan.iterationTime())
+			.measurementIterations(plan.measurementIterations())
+			.measurementTime(plan.iterationTime())
 			.addProfiler(GCProfiler.class)
-			.verbosity((this.plan.forks() == 0) ? VerboseMode.SILENT : VerboseMode.NORMAL)
+			.verbosity((plan.forks() == 0) ? VerboseMode.SILENT : VerboseMode.NORMAL)
 			.jvmArgsAppend("-Xms1g", "-Xmx1g", BenchmarkSuite.LOGGING)
 			.shouldFailOnError(true);
 	}
@@ -182,10 +197,23 @@ final class ChooseSection {
 
 	}
 
-	private record Key(Subject subject, int n, int threads) {
+	/**
+	 * Which figure: a subject at an instance count and a thread count.
+	 * @param subject the subject
+	 * @param n the instance count
+	 * @param threads the benchmark threads
+	 */
+	record Key(Subject subject, int n, int threads) {
 	}
 
-	private record Figure(double nanos, double min, double max, double bytes) {
+	/**
+	 * One subject's figures.
+	 * @param nanos the median of the measured iterations, ns/op
+	 * @param min the fastest iteration, ns/op
+	 * @param max the slowest iteration, ns/op
+	 * @param bytes the allocation, B/op, NaN when not measured
+	 */
+	record Figure(double nanos, double min, double max, double bytes) {
 	}
 
 	private record Worst(double value, String where) {

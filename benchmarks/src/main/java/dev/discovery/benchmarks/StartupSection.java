@@ -144,13 +144,14 @@ final class StartupSection {
 		}
 
 		/**
-		 * This JVM's class path without what the sample must not see: JMH and Spring Cloud
-		 * (whose auto-configuration would join in) always, and every discovery jar for the
-		 * anchor.
+		 * This JVM's class path without what the sample must not see: JMH, Spring Cloud and
+		 * our bridge to it (whose auto-configuration would join in) always, and every
+		 * discovery jar for the anchor.
 		 */
 		String classPath() {
 			return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-				.filter((entry) -> !entry.contains("/org/springframework/cloud/") && !entry.contains("/org/openjdk/jmh/"))
+				.filter((entry) -> !entry.contains("/org/springframework/cloud/") && !entry.contains("/org/openjdk/jmh/")
+						&& !entry.contains("discovery-spring-cloud"))
 				.filter((entry) -> this != WITHOUT || StreamSupport.stream(Path.of(entry).spliterator(), false)
 					.noneMatch((element) -> element.toString().startsWith("discovery-")))
 				.collect(Collectors.joining(File.pathSeparator));
