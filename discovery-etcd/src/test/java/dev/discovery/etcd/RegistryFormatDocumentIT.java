@@ -13,6 +13,7 @@ import dev.discovery.core.ServiceInstance;
 import dev.discovery.core.testserver.ServerBinary;
 import dev.discovery.etcd.testserver.EtcdExtension;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,41 +49,49 @@ class RegistryFormatDocumentIT {
 
 	private Map<String, String> environment;
 
+	private EtcdBackend backend;
+
+	private DiscoveryClient client;
+
 	@BeforeEach
-	void readDocument() throws Exception {
+	void readDocumentAndConnect() throws Exception {
 		this.block = DocumentedShell.shellBlock(DocumentedShell.fromRepositoryRoot(DOCUMENT));
 		Path etcdctl = ServerBinary.ETCDCTL.resolve();
 		this.environment = Map.of("ETCDCTL_ENDPOINTS", String.join(",", etcd.endpoints()), "PATH",
 				etcdctl.getParent() + File.pathSeparator + System.getenv("PATH"));
+		this.backend = EtcdBackend.builder().endpoints(etcd.endpoints()).build();
+		this.client = new DiscoveryClient(this.backend);
+	}
+
+	@AfterEach
+	void disconnect() {
+		this.client.close();
+		this.backend.close();
 	}
 
 	@Test
 	void registeredInstanceIsChosenThenDrainedThenGone() throws Exception {
-		try (DocumentedShell shell = new DocumentedShell(this.block, this.environment);
-				EtcdBackend backend = EtcdBackend.builder().endpoints(etcd.endpoints()).build();
-				DiscoveryClient client = new DiscoveryClient(backend)) {
+		try (DocumentedShell shell = new DocumentedShell(this.block, this.environment)) {
 			shell.runThrough("lease keep-alive");
-			awaitChosen(client);
+			awaitChosen();
 
 			shell.runThrough("OUT_OF_SERVICE");
 			Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> {
-				assertThat(client.getAllInstances("orders")).containsExactly(this.documented.withStatus(InstanceStatus.OUT_OF_SERVICE));
-				assertThat(client.choose("orders")).isEmpty();
+				assertThat(this.client.getAllInstances("orders")).containsExactly(this.documented.withStatus(InstanceStatus.OUT_OF_SERVICE));
+				assertThat(this.client.choose("orders")).isEmpty();
 			});
 
 			shell.runThrough("lease revoke");
-			Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> assertThat(client.getAllInstances("orders")).isEmpty());
+			Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> assertThat(this.client.getAllInstances("orders")).isEmpty());
 			assertThat(shell.children()).as("the keep-alive, stopped by the example").isEmpty();
 		}
 	}
 
 	@Test
 	void instanceLeavesWithinTheTtlWhenItsKeepAliveStops() throws Exception {
-		try (DocumentedShell shell = new DocumentedShell(this.block, this.environment);
-				EtcdBackend backend = EtcdBackend.builder().endpoints(etcd.endpoints()).build();
-				DiscoveryClient client = new DiscoveryClient(backend)) {
+		try (DocumentedShell shell = new DocumentedShell(this.block, this.environment)) {
 			shell.runThrough("lease keep-alive");
-			awaitChosen(client);
+			awaitChosen();
 
 			assertThat(shell.children()).as("the keep-alive in the background").hasSize(1);
 			for (ProcessHandle keepAlive : shell.children()) {
@@ -91,12 +100,12 @@ class RegistryFormatDocumentIT {
 			}
 			Awaitility.await()
 				.atMost(documentedTtl().plus(EXPIRY_MARGIN))
-				.untilAsserted(() -> assertThat(client.getAllInstances("orders")).isEmpty());
+				.untilAsserted(() -> assertThat(this.client.getAllInstances("orders")).isEmpty());
 		}
 	}
 
-	private void awaitChosen(DiscoveryClient client) {
-		Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> assertThat(client.choose("orders")).contains(this.documented));
+	private void awaitChosen() {
+		Awaitility.await().atMost(PROPAGATION).untilAsserted(() -> assertThat(this.client.choose("orders")).contains(this.documented));
 	}
 
 	private Duration documentedTtl() {
