@@ -6,7 +6,10 @@
 #   samples/run-with-registry.sh etcd|consul
 #
 # The registry binary comes from ETCD_BIN / CONSUL_BIN, the PATH, or the cache that
-# `./mvnw -B verify` fills (~/.cache/discovery-test-servers). Everything stops on Ctrl-C.
+# `./mvnw -B verify` fills (~/.cache/discovery-test-servers). Ctrl-C stops the applications
+# first, so that they deregister from the registry while it still runs, and then the registry.
+# Every process runs in a session of its own, so that Ctrl-C reaches only this script. The
+# logs are kept; their folder is printed at the start and at the end.
 set -euo pipefail
 
 registry="${1:-}"
@@ -16,15 +19,49 @@ if [[ "$registry" != "etcd" && "$registry" != "consul" ]]; then
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${HOME}/.cache/discovery-test-servers"
-work="$(mktemp -d)"
+work="$(mktemp -d -t discovery-samples.XXXXXX)"
+echo "Logs go to $work"
+# The registry first, then the applications.
 pids=()
 
-stop() {
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
+running() {
+	local state
+	state="$(ps -o stat= -p "$1" 2>/dev/null)" && [[ "$state" != Z* ]]
+}
+
+# Sends SIGTERM to the given processes and waits for them to exit; those still running
+# after 20 s are killed.
+terminate() {
+	local pid
+	(($#)) || return 0
+	kill "$@" 2>/dev/null || true
+	for _ in $(seq 1 200); do
+		for pid in "$@"; do
+			if running "$pid"; then
+				sleep 0.1
+				continue 2
+			fi
+		done
+		break
 	done
-	wait 2>/dev/null || true
-	rm -rf "$work"
+	for pid in "$@"; do
+		if running "$pid"; then
+			echo "pid $pid did not stop within 20 s; killing it" >&2
+			kill -9 "$pid" 2>/dev/null || true
+		fi
+	done
+	wait "$@" 2>/dev/null || true
+}
+
+stop() {
+	trap '' INT TERM
+	if ((${#pids[@]})); then
+		echo "Stopping the applications, then $registry..."
+		terminate "${pids[@]:1}"
+		terminate "${pids[0]}"
+	fi
+	rm -rf "$work/etcd" "$work/operator-password"
+	echo "Stopped. Logs kept in $work"
 }
 trap stop EXIT
 trap "exit 130" INT TERM
@@ -48,19 +85,19 @@ echo "Building the sample applications..."
 
 if [[ "$registry" == "etcd" ]]; then
 	etcd="$(binary etcd ETCD_BIN "$cache/etcd-server-3.5.16/usr/bin/etcd")"
-	"$etcd" --data-dir "$work/etcd" --listen-client-urls http://127.0.0.1:2379 \
+	setsid "$etcd" --data-dir "$work/etcd" --listen-client-urls http://127.0.0.1:2379 \
 		--advertise-client-urls http://127.0.0.1:2379 --listen-peer-urls http://127.0.0.1:2380 \
 		>"$work/etcd.log" 2>&1 &
 else
 	consul="$(binary consul CONSUL_BIN "$cache/consul-1.8.7/usr/bin/consul")"
-	"$consul" agent -dev -bind 127.0.0.1 -client 127.0.0.1 -http-port 8500 >"$work/consul.log" 2>&1 &
+	setsid "$consul" agent -dev -bind 127.0.0.1 -client 127.0.0.1 -http-port 8500 >"$work/consul.log" 2>&1 &
 fi
 pids+=($!)
 echo "$registry started (log: $work/$registry.log)"
 
 # The operator who may drain a greeting-service instance (POST /actuator/discovery):
 # SPRING_SECURITY_USER_PASSWORD if it is set, else a password made for this run and kept,
-# readable only by you, in a file that goes away with the run.
+# readable only by you, in a file that is deleted when the script stops.
 if [[ -n "${SPRING_SECURITY_USER_PASSWORD:-}" ]]; then
 	operator_password='$SPRING_SECURITY_USER_PASSWORD'
 else
@@ -74,7 +111,7 @@ start() {
 	local module="$1" main="$2" port="$3"
 	local classpath
 	classpath="$root/samples/$module/target/classes:$(cat "$root/samples/$module/target/runtime-classpath.txt")"
-	java -cp "$classpath" "$main" --spring.profiles.active="$registry" --server.port="$port" \
+	setsid java -cp "$classpath" "$main" --spring.profiles.active="$registry" --server.port="$port" \
 		>"$work/$module-$port.log" 2>&1 &
 	pids+=($!)
 	echo "$module on port $port, pid $! (log: $work/$module-$port.log)"

@@ -163,7 +163,8 @@ final class Registrations {
 				delete(registration.key(), value);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not deregister {}: {}; retrying", registration, ex.getMessage());
+				logger.warn("Could not delete {} from etcd: {}; retrying until the backend closes, which revokes the lease",
+						registration, ex.getMessage());
 				deleteLater(registration.key(), value);
 			}
 		}

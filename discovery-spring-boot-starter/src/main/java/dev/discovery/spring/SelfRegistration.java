@@ -103,7 +103,9 @@ public class SelfRegistration implements SmartLifecycle {
 	}
 
 	/**
-	 * Sets the status OUT_OF_SERVICE and deregisters.
+	 * Sets the status OUT_OF_SERVICE and deregisters. Logs before it deregisters, not after:
+	 * {@link Registration#close()} never throws, and a backend that could not remove the
+	 * registration says so itself, with what becomes of it.
 	 */
 	@Override
 	public synchronized void stop() {
@@ -113,6 +115,7 @@ public class SelfRegistration implements SmartLifecycle {
 			return;
 		}
 		this.registration = null;
+		logger.info("Deregistering {} of service '{}'", current.instance().id(), current.instance().service());
 		try {
 			current.setStatus(InstanceStatus.OUT_OF_SERVICE);
 		}
@@ -120,7 +123,6 @@ public class SelfRegistration implements SmartLifecycle {
 			logger.warn("Could not set {} OUT_OF_SERVICE before deregistering", current.instance().id(), ex);
 		}
 		current.close();
-		logger.info("Deregistered {} of service '{}'", current.instance().id(), current.instance().service());
 	}
 
 	@Override

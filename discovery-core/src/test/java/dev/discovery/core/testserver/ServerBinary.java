@@ -35,6 +35,10 @@ public record ServerBinary(String executable, String environmentVariable, String
 	/** etcd 3.5.16 from Debian 13. */
 	public static final ServerBinary ETCD = new ServerBinary("etcd", "ETCD_BIN", "etcd-server", "3.5.16", "trixie");
 
+	/** etcd's command-line client, etcdctl 3.5.16 from Debian 13. */
+	public static final ServerBinary ETCDCTL = new ServerBinary("etcdctl", "ETCDCTL_BIN", "etcd-client", "3.5.16",
+			"trixie");
+
 	/** Consul 1.8.7 from Debian 11. */
 	public static final ServerBinary CONSUL = new ServerBinary("consul", "CONSUL_BIN", "consul", "1.8.7", "bullseye");
 
