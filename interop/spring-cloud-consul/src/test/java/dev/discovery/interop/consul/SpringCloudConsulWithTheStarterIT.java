@@ -31,14 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real Consul agent: Spring Cloud's auto-registration registers it, once; the starter says
  * so and does not register; Spring Cloud's {@code serviceregistry} endpoint works on
  * Spring Cloud Consul's registry alone; and both Spring Cloud's clients and ours find it
- * and call it by name.
+ * and call it by name. With Spring Cloud's auto-registration switched off, the starter
+ * registers it instead, also once.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SpringCloudConsulWithTheStarterIT {
 
 	private static final String SERVICE = "both";
-
-	private static final Pattern REGISTERED_SERVICE = Pattern.compile("\"Service\"\\s*:\\s*\"" + SERVICE + "\"");
 
 	@RegisterExtension
 	static final ConsulAgentExtension consul = ConsulAgentExtension.shared();
@@ -57,9 +56,7 @@ class SpringCloudConsulWithTheStarterIT {
 			assertThat(application.getBeanNamesForType(SelfRegistration.class)).isEmpty();
 			assertThat(application.getBeansOfType(ServiceRegistry.class).values()).singleElement()
 				.isInstanceOf(ConsulServiceRegistry.class);
-			assertThat(REGISTERED_SERVICE.matcher(consul.call("GET", "/v1/agent/services", "")).results())
-				.as("registrations of %s on the agent", SERVICE)
-				.hasSize(1);
+			assertThat(registrationsOnTheAgent(SERVICE)).isOne();
 
 			DiscoveryClient ours = application.getBean(DiscoveryClient.class);
 			Awaitility.await()
@@ -79,6 +76,35 @@ class SpringCloudConsulWithTheStarterIT {
 				.retrieve()
 				.body(String.class)).contains("UP");
 		}
+	}
+
+	@Test
+	void withSpringCloudsAutoRegistrationSwitchedOffTheStarterRegistersItOnce(CapturedOutput output)
+			throws Exception {
+		String service = "switched";
+		try (ConfigurableApplicationContext application = Applications.start(SpringCloudConsulApplication.class,
+				join(List.of("spring.application.name=" + service,
+						"spring.cloud.service-registry.auto-registration.enabled=false",
+						"management.endpoints.web.exposure.include=health,serviceregistry"),
+						Applications.springCloudConsul(consul), Applications.discovery(consul)))) {
+			int port = port(application);
+
+			assertThat(output).contains("Registered " + service).doesNotContain("registers this application");
+			assertThat(application.getBeanNamesForType(SelfRegistration.class)).hasSize(1);
+			assertThat(application.getBeansOfType(ServiceRegistry.class).values()).singleElement()
+				.isInstanceOf(ConsulServiceRegistry.class);
+			assertThat(registrationsOnTheAgent(service)).isOne();
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> assertThat(whoAnswers(application,
+						org.springframework.cloud.client.loadbalancer.LoadBalanced.class, service))
+					.containsExactly(WhoAmI.answer(port, "http")));
+		}
+	}
+
+	private static long registrationsOnTheAgent(String service) throws Exception {
+		Pattern registered = Pattern.compile("\"Service\"\\s*:\\s*\"" + Pattern.quote(service) + "\"");
+		return registered.matcher(consul.call("GET", "/v1/agent/services", "")).results().count();
 	}
 
 }
