@@ -21,13 +21,20 @@ import org.springframework.context.annotation.Import;
  * {@code discovery.backend} selects, the per-service load balancers, the
  * {@link DiscoveryClient}, this application's registration, and the masking of the
  * secret {@code discovery.*} properties in the actuator. Every bean backs off when the
- * application defines its own.
+ * application defines its own. Runs after Spring Cloud Consul's auto-registration, whose
+ * registration the starter's then leaves to it, and after Spring Cloud's
+ * {@code AutoServiceRegistrationAutoConfiguration}, listed first because Consul's only
+ * names a configuration that it imports: without it, ordering after Consul's would move
+ * Consul's ahead of the properties it needs, and Spring Cloud Consul would not register.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = {
+		"org.springframework.cloud.client.serviceregistry.AutoServiceRegistrationAutoConfiguration",
+		"org.springframework.cloud.consul.serviceregistry.ConsulAutoServiceRegistrationAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DiscoveryProperties.class)
 @Import({ InMemoryBackendConfiguration.class, EtcdBackendConfiguration.class, ConsulBackendConfiguration.class,
-		SelfRegistrationConfiguration.class, SecretSanitizingConfiguration.class })
+		SelfRegistrationConfiguration.class, SpringCloudRegistrationConfiguration.class,
+		SecretSanitizingConfiguration.class })
 public class DiscoveryAutoConfiguration {
 
 	@Bean(destroyMethod = "close")

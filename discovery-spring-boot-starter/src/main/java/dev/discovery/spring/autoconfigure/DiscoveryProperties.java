@@ -310,6 +310,8 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 
 		/**
 		 * Whether this application registers itself. Discovery of others stays on when off.
+		 * While Spring Cloud's auto-registration (Spring Cloud Consul's, for one) is active,
+		 * it registers the application instead, whatever this says.
 		 */
 		private boolean enabled = true;
 

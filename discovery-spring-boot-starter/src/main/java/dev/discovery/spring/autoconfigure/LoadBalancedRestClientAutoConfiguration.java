@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
 import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.autoconfigure.RestClientBuilderConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -71,8 +72,12 @@ public class LoadBalancedRestClientAutoConfiguration {
 	}
 
 	/**
-	 * With {@code spring-boot-restclient} present, the builder also gets Spring Boot's and
-	 * the application's {@link RestClientCustomizer}s (message converters, observation).
+	 * With {@code spring-boot-restclient} present, the builder is configured as Spring
+	 * Boot's own: its request factory follows {@code spring.http.clients.*} (timeouts, the
+	 * SSL bundle that https instances are trusted with) and it gets Spring Boot's and the
+	 * application's {@link RestClientCustomizer}s (message converters, observation).
+	 * Without Spring Boot's {@link RestClientBuilderConfigurer} (in a reactive web
+	 * application) it gets the customizers only.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(RestClientCustomizer.class)
@@ -82,8 +87,13 @@ public class LoadBalancedRestClientAutoConfiguration {
 		@LoadBalanced
 		@Scope("prototype")
 		@Conditional(OnMissingLoadBalancedBuilderCondition.class)
-		RestClient.Builder discoveryLoadBalancedRestClientBuilder(ObjectProvider<RestClientCustomizer> customizers) {
+		RestClient.Builder discoveryLoadBalancedRestClientBuilder(ObjectProvider<RestClientBuilderConfigurer> configurer,
+				ObjectProvider<RestClientCustomizer> customizers) {
 			RestClient.Builder builder = RestClient.builder();
+			RestClientBuilderConfigurer boot = configurer.getIfAvailable();
+			if (boot != null) {
+				return boot.configure(builder);
+			}
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder;
 		}

@@ -12,10 +12,13 @@ import dev.discovery.spring.cloud.CloudServiceRegistry;
 import dev.discovery.spring.cloud.SpringCloudDiscoveryClient;
 import dev.discovery.spring.cloud.SpringCloudReactiveDiscoveryClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.CommonsClientAutoConfiguration;
 import org.springframework.cloud.client.ReactiveCommonsClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -27,16 +30,22 @@ import org.springframework.cloud.client.discovery.composite.reactive.ReactiveCom
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.client.serviceregistry.AutoServiceRegistration;
+import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfiguration;
 import org.springframework.cloud.client.serviceregistry.endpoint.ServiceRegistryEndpoint;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.mockito.Mockito.mock;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SpringCloudAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -155,10 +164,60 @@ class SpringCloudAutoConfigurationTests {
 	}
 
 	@Test
+	void springCloudsAutoRegistrationRegistersAndOursBacksOffSayingSo(CapturedOutput output) {
+		this.runner.withUserConfiguration(OtherRegistrar.class).run((context) -> {
+			assertThat(context).hasNotFailed()
+				.doesNotHaveBean(SelfRegistration.class)
+				.doesNotHaveBean(CloudServiceRegistry.class)
+				.doesNotHaveBean(CloudRegistration.class)
+				.hasSingleBean(ServiceRegistryEndpoint.class);
+			assertThat(output).containsOnlyOnce("Spring Cloud's OtherAutoServiceRegistration registers this application");
+		});
+	}
+
+	@Test
+	void withSpringCloudConsulsRegisterOffOursRegisters(CapturedOutput output) {
+		this.runner.withUserConfiguration(OtherRegistrar.class)
+			.withPropertyValues("spring.cloud.consul.discovery.register=false")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SelfRegistration.class);
+				assertThat(output).doesNotContain("registers this application");
+			});
+	}
+
+	@Test
+	void anotherServiceRegistryMakesOursBackOffSoTheEndpointFindsOne() {
+		this.runner.withBean("otherServiceRegistry", ServiceRegistry.class, () -> mock(ServiceRegistry.class))
+			.run((context) -> assertThat(context).hasSingleBean(SelfRegistration.class)
+				.hasSingleBean(ServiceRegistry.class)
+				.doesNotHaveBean(CloudRegistration.class)
+				.hasSingleBean(ServiceRegistryEndpoint.class));
+	}
+
+	@Test
 	void noServiceRegistryWithoutOurRegistration() {
 		this.runner.withPropertyValues("discovery.registration.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(CloudServiceRegistry.class)
 				.doesNotHaveBean(CloudRegistration.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OtherRegistrar {
+
+		@Bean
+		OtherAutoServiceRegistration otherAutoServiceRegistration() {
+			return new OtherAutoServiceRegistration();
+		}
+
+		@Bean
+		ServiceRegistry<?> otherServiceRegistry() {
+			return mock(ServiceRegistry.class);
+		}
+
+	}
+
+	static class OtherAutoServiceRegistration implements AutoServiceRegistration {
+
 	}
 
 }
