@@ -8,16 +8,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.discovery.core.BalancingPolicy;
 import dev.discovery.core.Backoff;
+import dev.discovery.core.BalancingPolicy;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.LoadBalancers;
 import dev.discovery.core.Retries;
 import dev.discovery.core.ServiceInstance;
 import dev.discovery.core.testserver.FreePorts;
+import dev.discovery.core.testserver.NamedServer;
 import dev.discovery.inmemory.InMemoryBackend;
 import dev.discovery.inmemory.InMemoryRegistry;
-import dev.discovery.spring.web.NamedServer;
 import dev.discovery.spring.web.WebClientCalls;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;

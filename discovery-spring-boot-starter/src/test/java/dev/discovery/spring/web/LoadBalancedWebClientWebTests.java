@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.testserver.NamedServer;
 import dev.discovery.spring.LoadBalanced;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

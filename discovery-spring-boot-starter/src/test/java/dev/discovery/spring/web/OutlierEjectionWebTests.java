@@ -9,6 +9,7 @@ import java.util.Set;
 
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.testserver.NamedServer;
 import dev.discovery.spring.LoadBalanced;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;

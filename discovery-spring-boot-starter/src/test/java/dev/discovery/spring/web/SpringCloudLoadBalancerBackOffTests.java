@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.testserver.NamedServer;
 import dev.discovery.spring.web.HelloClients.LbWebClient;
 import dev.discovery.spring.web.HelloClients.NoBaseUrlRestClient;
 import org.junit.jupiter.api.AfterAll;

@@ -16,6 +16,7 @@ import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.LoadBalancer;
 import dev.discovery.core.Registration;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.testserver.NamedServer;
 import dev.discovery.spring.LoadBalancerCustomizer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -156,7 +157,7 @@ abstract class SpringCloudClientsFlow {
 	void feignCallsByNameAndOutcomesReachOutlierEjection() {
 		register("greeting", this.servers);
 		NamedServer failing = this.servers.get(1);
-		failing.failing.set(true);
+		failing.failing(true);
 
 		int served = 0;
 		for (int i = 0; i < 40; i++) {
@@ -169,7 +170,7 @@ abstract class SpringCloudClientsFlow {
 			}
 		}
 
-		assertThat(failing.requests.get()).as("five failures eject the instance").isEqualTo(5);
+		assertThat(failing.requests().size()).as("five failures eject the instance").isEqualTo(5);
 		assertThat(served).isEqualTo(35);
 	}
 
@@ -225,7 +226,7 @@ abstract class SpringCloudClientsFlow {
 	}
 
 	private int requests() {
-		return this.servers.stream().mapToInt((server) -> server.requests.get()).sum();
+		return this.servers.stream().mapToInt((server) -> server.requests().size()).sum();
 	}
 
 	private String webClientGet(String service, String user) {
@@ -245,7 +246,7 @@ abstract class SpringCloudClientsFlow {
 	private void register(String service, List<NamedServer> servers) {
 		for (NamedServer server : servers) {
 			this.registrations.add(this.backend.register(ServiceInstance.builder(service, "127.0.0.1", server.port())
-				.id(service + "-" + server.name)
+				.id(service + "-" + server.name())
 				.build()));
 		}
 		Set<String> ids = new HashSet<>();

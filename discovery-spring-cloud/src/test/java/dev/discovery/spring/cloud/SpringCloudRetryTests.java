@@ -8,6 +8,7 @@ import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.Registration;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.testserver.NamedServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +74,7 @@ class SpringCloudRetryTests {
 	@Test
 	void aRetryOfAKeyedRequestGoesToTheInstanceNotTriedYet() {
 		String keyOfB = keyChoosing("keyed-b");
-		this.b.failing.set(true);
+		this.b.failing(true);
 
 		String body = this.webClient.build()
 			.get()
@@ -84,8 +85,8 @@ class SpringCloudRetryTests {
 			.block(Duration.ofSeconds(5));
 
 		assertThat(body).isEqualTo("hello from a");
-		assertThat(this.b.requests.get()).isEqualTo(1);
-		assertThat(this.a.requests.get()).isEqualTo(1);
+		assertThat(this.b.requests().size()).isEqualTo(1);
+		assertThat(this.a.requests().size()).isEqualTo(1);
 	}
 
 	private String keyChoosing(String instanceId) {
@@ -99,7 +100,7 @@ class SpringCloudRetryTests {
 
 	private Registration register(NamedServer server) {
 		return this.backend.register(
-				ServiceInstance.builder("keyed", "127.0.0.1", server.port()).id("keyed-" + server.name).build());
+				ServiceInstance.builder("keyed", "127.0.0.1", server.port()).id("keyed-" + server.name()).build());
 	}
 
 	@SpringBootConfiguration

@@ -1,4 +1,4 @@
-package dev.discovery.spring.web;
+package dev.discovery.core.testserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +43,7 @@ public final class NamedServer implements AutoCloseable {
 			exchange.getRequestBody().readAllBytes();
 			int status = this.failing.get() ? 500 : 200;
 			byte[] body = ((status == 200) ? "hello from " + name : "failing").getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "text/plain");
 			exchange.sendResponseHeaders(status, body.length);
 			exchange.getResponseBody().write(body);
 			exchange.close();
