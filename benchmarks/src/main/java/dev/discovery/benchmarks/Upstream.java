@@ -5,13 +5,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.discovery.benchmarks.gateway.GatewaySample;
 import dev.discovery.core.ServiceInstance;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A tiny upstream of the gateway measurement on a free 127.0.0.1 port: answers every
@@ -31,7 +31,7 @@ final class Upstream implements AutoCloseable {
 
 	private final byte[] body;
 
-	private final Map<String, Long> firstRequestNanos = new ConcurrentHashMap<>();
+	private final Map<String, CompletableFuture<Long>> firstRequestNanos = new ConcurrentHashMap<>();
 
 	/**
 	 * Starts the server.
@@ -59,17 +59,17 @@ final class Upstream implements AutoCloseable {
 	/**
 	 * Returns when the first request from a gateway arrived.
 	 * @param gateway the gateway's name
-	 * @return the {@link System#nanoTime()} of its arrival, or {@code null} if none came yet
+	 * @return the {@link System#nanoTime()} of its arrival, completed when it arrives
 	 */
-	@Nullable Long firstRequestNanos(String gateway) {
-		return this.firstRequestNanos.get(gateway);
+	CompletableFuture<Long> firstRequestNanos(String gateway) {
+		return this.firstRequestNanos.computeIfAbsent(gateway, (name) -> new CompletableFuture<>());
 	}
 
 	private void answer(HttpExchange exchange) throws IOException {
 		long arrived = System.nanoTime();
 		String gateway = exchange.getRequestHeaders().getFirst(GatewaySample.HEADER);
 		if (gateway != null) {
-			this.firstRequestNanos.putIfAbsent(gateway, arrived);
+			firstRequestNanos(gateway).complete(arrived);
 		}
 		exchange.getRequestBody().readAllBytes();
 		exchange.sendResponseHeaders(200, this.body.length);
