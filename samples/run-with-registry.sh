@@ -17,6 +17,17 @@ if [[ "$registry" != "etcd" && "$registry" != "consul" ]]; then
 	echo "usage: $0 etcd|consul" >&2
 	exit 2
 fi
+# Ports the registry and the applications listen on; a process already on one of them would
+# answer in their place.
+if [[ "$registry" == "etcd" ]]; then ports=(2379 2380); else ports=(8500 8600); fi
+ports+=(8080 8081 8082 8090 8091)
+for port in "${ports[@]}"; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		echo "Port $port on 127.0.0.1 is in use; stop what listens there (ss -ltnp 'sport = :$port') and run this again." >&2
+		exit 1
+	fi
+done
+
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${HOME}/.cache/discovery-test-servers"
 work="$(mktemp -d -t discovery-samples.XXXXXX)"
@@ -93,6 +104,16 @@ else
 	setsid "$consul" agent -dev -bind 127.0.0.1 -client 127.0.0.1 -http-port 8500 >"$work/consul.log" 2>&1 &
 fi
 pids+=($!)
+if [[ "$registry" == "etcd" ]]; then ready="http://127.0.0.1:2379/health"; else ready="http://127.0.0.1:8500/v1/status/leader"; fi
+for _ in $(seq 1 100); do
+	if ! running "${pids[0]}"; then
+		echo "$registry exited at start; the end of its log ($work/$registry.log):" >&2
+		tail -5 "$work/$registry.log" >&2
+		exit 1
+	fi
+	curl -fs "$ready" 2>/dev/null | grep -q '[a-z0-9]' && break
+	sleep 0.1
+done
 echo "$registry started (log: $work/$registry.log)"
 
 # The operator who may drain a greeting-service instance (POST /actuator/discovery):
