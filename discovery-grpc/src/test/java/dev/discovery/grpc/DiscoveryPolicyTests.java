@@ -47,7 +47,7 @@ class DiscoveryPolicyTests {
 	}
 
 	private GreetingFleet fleet(String strategy) {
-		this.fleet = new GreetingFleet(new InMemoryBackend(this.registry, InMemoryBackend.DEFAULT_TTL),
+		this.fleet = new GreetingFleet(() -> new InMemoryBackend(this.registry, InMemoryBackend.DEFAULT_TTL),
 				(service) -> BalancingPolicy.builder(LoadBalancers.byName(strategy)).build());
 		return this.fleet;
 	}

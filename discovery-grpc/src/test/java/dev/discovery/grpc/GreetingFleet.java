@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import dev.discovery.core.BalancingPolicy;
@@ -23,23 +24,27 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 
 /**
- * Greeting servers registered as service {@value #SERVICE} through a real backend, and
- * channels to {@code discovery:///greeting} through a {@link DiscoveryClient} of that
- * backend. Closing it closes the channels, registrations, servers, client and backend.
+ * Greeting servers registered as service {@value #SERVICE}, each through a backend of its
+ * own as separate processes would, and channels to {@code discovery:///greeting} through a
+ * {@link DiscoveryClient} on one more backend. Closing it closes the channels,
+ * registrations, servers, backends and client.
  */
 final class GreetingFleet implements AutoCloseable {
 
 	static final String SERVICE = "greeting";
 
-	private final DiscoveryBackend backend;
+	private final Supplier<DiscoveryBackend> backends;
 
 	private final DiscoveryClient client;
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
-	GreetingFleet(DiscoveryBackend backend, Function<String, BalancingPolicy> policies) {
-		this.backend = backend;
-		this.client = new DiscoveryClient(backend, policies, System::nanoTime);
+	GreetingFleet(Supplier<DiscoveryBackend> backends, Function<String, BalancingPolicy> policies) {
+		this.backends = backends;
+		DiscoveryBackend clientBackend = backends.get();
+		this.resources.add(clientBackend);
+		this.client = new DiscoveryClient(clientBackend, policies, System::nanoTime);
+		this.resources.add(this.client);
 	}
 
 	DiscoveryClient client() {
@@ -57,14 +62,26 @@ final class GreetingFleet implements AutoCloseable {
 		return register(GreetingServer.start(name), instance);
 	}
 
-	/** Registers a running server, which the fleet then closes. */
+	/** Registers a running server through a new backend; the fleet then closes both. */
 	Member register(GreetingServer server, Consumer<ServiceInstance.Builder> instance) {
+		return register(server, backend(), instance);
+	}
+
+	/** Creates a backend on the registry, as a server process would, which the fleet then closes. */
+	DiscoveryBackend backend() {
+		DiscoveryBackend backend = this.backends.get();
+		this.resources.add(backend);
+		return backend;
+	}
+
+	/** Registers a running server through a given backend; the fleet then closes the server. */
+	Member register(GreetingServer server, DiscoveryBackend backend, Consumer<ServiceInstance.Builder> instance) {
 		this.resources.add(server);
 		ServiceInstance.Builder builder = ServiceInstance.builder(SERVICE, "127.0.0.1", server.port()).id(server.name());
 		instance.accept(builder);
-		Registration registration = this.backend.register(builder.build());
+		Registration registration = backend.register(builder.build());
 		this.resources.add(registration);
-		return new Member(server, registration);
+		return new Member(server, backend, registration);
 	}
 
 	/** A channel to {@code discovery:///greeting} with default options. */
@@ -100,12 +117,10 @@ final class GreetingFleet implements AutoCloseable {
 		for (int i = this.resources.size() - 1; i >= 0; i--) {
 			this.resources.get(i).close();
 		}
-		this.client.close();
-		this.backend.close();
 	}
 
-	/** A started server and its registration. */
-	record Member(GreetingServer server, Registration registration) {
+	/** A started server, the backend it registered through, and its registration. */
+	record Member(GreetingServer server, DiscoveryBackend backend, Registration registration) {
 
 	}
 

@@ -47,6 +47,10 @@ public final class GreetingServer implements AutoCloseable {
 
 	private final AtomicInteger calls = new AtomicInteger();
 
+	private volatile long firstCall;
+
+	private volatile long lastCall;
+
 	private volatile Duration delay = Duration.ZERO;
 
 	private volatile Status.Code failWith = Status.Code.OK;
@@ -55,7 +59,10 @@ public final class GreetingServer implements AutoCloseable {
 		this.name = name;
 		ServerServiceDefinition service = ServerServiceDefinition.builder("greeting.Greeter")
 			.addMethod(GREET, ServerCalls.asyncUnaryCall((request, observer) -> {
-				this.calls.incrementAndGet();
+				this.lastCall = System.nanoTime();
+				if (this.calls.incrementAndGet() == 1) {
+					this.firstCall = this.lastCall;
+				}
 				Status.Code failure = this.failWith;
 				Runnable answer = () -> {
 					if (failure != Status.Code.OK) {
@@ -117,6 +124,16 @@ public final class GreetingServer implements AutoCloseable {
 	/** Returns how many calls reached this server. */
 	public int calls() {
 		return this.calls.get();
+	}
+
+	/** Returns the {@link System#nanoTime()} at which the first call arrived. */
+	public long firstCallNanos() {
+		return this.firstCall;
+	}
+
+	/** Returns the {@link System#nanoTime()} at which the last call arrived. */
+	public long lastCallNanos() {
+		return this.lastCall;
 	}
 
 	/** Makes every later answer wait this long. */

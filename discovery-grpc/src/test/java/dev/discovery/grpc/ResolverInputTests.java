@@ -27,7 +27,7 @@ class ResolverInputTests {
 
 	private final InMemoryRegistry registry = new InMemoryRegistry();
 
-	private final GreetingFleet fleet = new GreetingFleet(new InMemoryBackend(this.registry, InMemoryBackend.DEFAULT_TTL),
+	private final GreetingFleet fleet = new GreetingFleet(() -> new InMemoryBackend(this.registry, InMemoryBackend.DEFAULT_TTL),
 			(service) -> BalancingPolicy.builder(LoadBalancers.byName("round-robin")).build());
 
 	@AfterEach
