@@ -57,34 +57,44 @@ public final class GreetingServer implements AutoCloseable {
 
 	private GreetingServer(String name, int port) throws IOException {
 		this.name = name;
-		ServerServiceDefinition service = ServerServiceDefinition.builder("greeting.Greeter")
-			.addMethod(GREET, ServerCalls.asyncUnaryCall((request, observer) -> {
-				this.lastCall = System.nanoTime();
-				if (this.calls.incrementAndGet() == 1) {
-					this.firstCall = this.lastCall;
+		ServerServiceDefinition service = definition((request, observer) -> {
+			this.lastCall = System.nanoTime();
+			if (this.calls.incrementAndGet() == 1) {
+				this.firstCall = this.lastCall;
+			}
+			Status.Code failure = this.failWith;
+			Runnable answer = () -> {
+				if (failure != Status.Code.OK) {
+					observer.onError(failure.toStatus().withDescription(this.name + " fails").asRuntimeException());
+					return;
 				}
-				Status.Code failure = this.failWith;
-				Runnable answer = () -> {
-					if (failure != Status.Code.OK) {
-						observer.onError(failure.toStatus().withDescription(this.name + " fails").asRuntimeException());
-						return;
-					}
-					observer.onNext(this.name);
-					observer.onCompleted();
-				};
-				long nanos = this.delay.toNanos();
-				if (nanos == 0) {
-					answer.run();
-				}
-				else {
-					delays.schedule(answer, nanos, TimeUnit.NANOSECONDS);
-				}
-			}))
-			.build();
+				observer.onNext(this.name);
+				observer.onCompleted();
+			};
+			long nanos = this.delay.toNanos();
+			if (nanos == 0) {
+				answer.run();
+			}
+			else {
+				delays.schedule(answer, nanos, TimeUnit.NANOSECONDS);
+			}
+		});
 		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
 			.addService(service)
 			.build()
 			.start();
+	}
+
+	/**
+	 * Builds the greeting service around an implementation of {@link #GREET}, for servers
+	 * that other code starts, such as Spring gRPC's.
+	 * @param greet the implementation
+	 * @return the service definition
+	 */
+	public static ServerServiceDefinition definition(ServerCalls.UnaryMethod<String, String> greet) {
+		return ServerServiceDefinition.builder(GREET.getServiceName())
+			.addMethod(GREET, ServerCalls.asyncUnaryCall(greet))
+			.build();
 	}
 
 	/**
