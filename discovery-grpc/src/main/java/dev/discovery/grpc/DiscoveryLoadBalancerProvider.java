@@ -26,21 +26,38 @@ public final class DiscoveryLoadBalancerProvider extends LoadBalancerProvider {
 	/** The policy's setting that names the header whose value is the consistent-hash key. */
 	public static final String HASH_KEY_HEADER = "hashKeyHeader";
 
+	/**
+	 * Returns {@code true}: the policy needs nothing beyond grpc-java's API.
+	 * @return {@code true}
+	 */
 	@Override
 	public boolean isAvailable() {
 		return true;
 	}
 
+	/**
+	 * Returns 5, grpc-java's usual priority, as no other provider names this policy.
+	 * @return the priority
+	 */
 	@Override
 	public int getPriority() {
 		return 5;
 	}
 
+	/**
+	 * Returns {@value #POLICY_NAME}.
+	 * @return the policy name
+	 */
 	@Override
 	public String getPolicyName() {
 		return POLICY_NAME;
 	}
 
+	/**
+	 * Creates the policy of one channel; it runs on that channel's synchronization context.
+	 * @param helper the channel's helper
+	 * @return the new policy
+	 */
 	@Override
 	public LoadBalancer newLoadBalancer(LoadBalancer.Helper helper) {
 		return new DiscoveryLoadBalancer(helper);

@@ -30,6 +30,10 @@ public final class DiscoveryNameResolverProvider extends NameResolverProvider {
 
 	private static final String TARGET_RULE = "must be " + SCHEME + ":///<service>, with no authority";
 
+	/**
+	 * Returns {@code true}: the resolver needs nothing beyond grpc-java's API.
+	 * @return {@code true}
+	 */
 	@Override
 	protected boolean isAvailable() {
 		return true;
@@ -44,6 +48,10 @@ public final class DiscoveryNameResolverProvider extends NameResolverProvider {
 		return 4;
 	}
 
+	/**
+	 * Returns {@value #SCHEME}, the scheme this provider resolves.
+	 * @return the scheme
+	 */
 	@Override
 	public String getDefaultScheme() {
 		return SCHEME;

@@ -123,45 +123,39 @@ class DiscoveryPolicyTests {
 
 	@Test
 	void fiveUnavailableInARowEjectTheInstance() {
+		assertThat(callsReachingAServerThatFailsWith(Status.Code.UNAVAILABLE, 100)).isEqualTo(5);
+	}
+
+	@Test
+	void callerFaultCodesDoNotEject() {
+		assertThat(callsReachingAServerThatFailsWith(Status.Code.INVALID_ARGUMENT, 40)).isEqualTo(20);
+	}
+
+	/**
+	 * Sends calls round-robin to a healthy server and one that fails every call with the
+	 * code, checks that every failed call failed with it, and counts those that reached the
+	 * failing server.
+	 */
+	private int callsReachingAServerThatFailsWith(Status.Code code, int calls) {
 		GreetingFleet fleet = fleet("round-robin");
 		GreetingServer healthy = fleet.start("healthy").server();
 		GreetingServer failing = fleet.start("failing").server();
 		ManagedChannel channel = fleet.channel();
 		awaitBothServe(channel, healthy, failing);
-		failing.failWith(Status.Code.UNAVAILABLE);
+		failing.failWith(code);
 		int before = failing.calls();
 		int failures = 0;
-		for (int i = 0; i < 100; i++) {
+		for (int i = 0; i < calls; i++) {
 			try {
 				assertThat(GreetingFleet.greet(channel)).isEqualTo("healthy");
 			}
 			catch (StatusRuntimeException ex) {
-				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				assertThat(ex.getStatus().getCode()).isEqualTo(code);
 				failures++;
 			}
 		}
-		assertThat(failing.calls() - before).isEqualTo(5);
-		assertThat(failures).isEqualTo(5);
-	}
-
-	@Test
-	void callerFaultCodesDoNotEject() {
-		GreetingFleet fleet = fleet("round-robin");
-		GreetingServer healthy = fleet.start("healthy").server();
-		GreetingServer refusing = fleet.start("refusing").server();
-		ManagedChannel channel = fleet.channel();
-		awaitBothServe(channel, healthy, refusing);
-		refusing.failWith(Status.Code.INVALID_ARGUMENT);
-		int before = refusing.calls();
-		for (int i = 0; i < 40; i++) {
-			try {
-				GreetingFleet.greet(channel);
-			}
-			catch (StatusRuntimeException ex) {
-				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-			}
-		}
-		assertThat(refusing.calls() - before).isEqualTo(20);
+		assertThat(failures).isEqualTo(failing.calls() - before);
+		return failures;
 	}
 
 	@Test
