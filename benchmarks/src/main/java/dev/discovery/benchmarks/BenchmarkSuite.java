@@ -18,7 +18,8 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 
 /**
  * Runs every measurement (or the sections named as arguments: {@code choose},
- * {@code propagation}, {@code failure}, {@code scale}, {@code startup}, {@code gateway})
+ * {@code propagation}, {@code failure}, {@code scale}, {@code startup}, {@code gateway},
+ * {@code grpc})
  * and writes {@code <date>.md} and {@code <date>.json} (for some sections only,
  * {@code <date>-<section>-…}) into the directory named by the system property
  * {@code benchmarks.results} (default {@code results}).
@@ -26,7 +27,7 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 public final class BenchmarkSuite {
 
 	private static final List<String> SECTIONS = List.of("choose", "propagation", "failure", "scale", "startup",
-			"gateway");
+			"gateway", "grpc");
 
 	/** The JVM option that sets the logging of the measuring JVMs: warnings only, to stderr. */
 	static final String LOGGING = "-Dlogback.configurationFile=benchmarks-logback.xml";
@@ -70,6 +71,9 @@ public final class BenchmarkSuite {
 			}
 			if (sections.contains("gateway")) {
 				new GatewaySection(servers, GatewaySection.Plan.full()).run(report);
+			}
+			if (sections.contains("grpc")) {
+				new GrpcSection(servers, GrpcSection.Plan.full()).run(report, List.of(Registry.values()));
 			}
 		}
 		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
