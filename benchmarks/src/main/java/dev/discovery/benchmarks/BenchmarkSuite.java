@@ -94,6 +94,7 @@ public final class BenchmarkSuite {
 		report.environment("date", LocalDate.now().toString());
 		report.environment("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors (nproc)");
 		report.environment("memory", memory());
+		report.environment("load average at start (1, 5, 15 min)", loadAverage());
 		report.environment("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
 				+ ", " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
 		report.environment("OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
@@ -107,6 +108,15 @@ public final class BenchmarkSuite {
 				String.valueOf(RoundRobinLoadBalancer.class.getPackage().getImplementationVersion()));
 		report.environment("etcd server", ServerBinary.ETCD.version());
 		report.environment("consul server", ServerBinary.CONSUL.version());
+	}
+
+	private static String loadAverage() throws IOException {
+		Path path = Path.of("/proc/loadavg");
+		if (!Files.isReadable(path)) {
+			return "unknown";
+		}
+		String[] fields = Files.readString(path).trim().split("\\s+");
+		return String.join(", ", Arrays.asList(fields).subList(0, Math.min(3, fields.length)));
 	}
 
 	private static String cpuModel() throws IOException {

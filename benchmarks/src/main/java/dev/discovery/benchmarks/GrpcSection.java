@@ -125,6 +125,7 @@ final class GrpcSection {
 				Watcher watcher = new Watcher(client, SERVICE)) {
 			Registration steadyRegistration = register(owner, steady);
 			steadyRegistration.setStatus(InstanceStatus.UP);
+			watcher.await(steady.name(), true, TIMEOUT);
 			ManagedChannel channel = NettyChannelBuilder.forTarget("discovery:///" + SERVICE)
 				.usePlaintext()
 				.setNameResolverArg(DiscoveryNameResolverProvider.OPTIONS, DiscoveryResolverOptions.of(client))
@@ -139,6 +140,7 @@ final class GrpcSection {
 						registration.setStatus(InstanceStatus.OUT_OF_SERVICE);
 						drained.add(watcher.await(registration.instance().id(), false, TIMEOUT) - start);
 						registration.close();
+						added.stopGracefully();
 					}
 				}
 				caller.check();

@@ -156,6 +156,15 @@ public final class GreetingServer implements AutoCloseable {
 		this.failWith = code;
 	}
 
+	/**
+	 * Stops as a drained server does: no new call is accepted, and this returns when the
+	 * calls in flight have finished (or after 5 s).
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public void stopGracefully() throws InterruptedException {
+		this.server.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+	}
+
 	/** Stops at once, failing the calls in flight, as a killed process would. */
 	public void kill() {
 		this.server.shutdownNow();
