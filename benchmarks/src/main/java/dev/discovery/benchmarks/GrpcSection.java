@@ -30,28 +30,17 @@ import io.grpc.stub.ClientCalls;
  * {@code round_robin} channel to the same two loopback servers, in alternating rounds of
  * one run; and, on each registry, the time from a registration until the new server gets
  * its first RPC and from a drain until the channel's picker no longer chooses it.
+ *
+ * @param servers the run's servers
+ * @param plan how long and how much to measure
  */
-final class GrpcSection {
+record GrpcSection(Servers servers, Plan plan) {
 
 	private static final String SERVICE = "grpc-bench";
 
 	private static final Duration TTL = Duration.ofSeconds(10);
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-	private final Servers servers;
-
-	private final Plan plan;
-
-	/**
-	 * Creates the section.
-	 * @param servers the run's servers
-	 * @param plan how long and how much to measure
-	 */
-	GrpcSection(Servers servers, Plan plan) {
-		this.servers = servers;
-		this.plan = plan;
-	}
 
 	/**
 	 * Measures and adds the tables to the report.
@@ -82,9 +71,9 @@ final class GrpcSection {
 				.usePlaintext()
 				.setNameResolverArg(DiscoveryNameResolverProvider.OPTIONS, DiscoveryResolverOptions.of(client))
 				.build();
-			ManagedChannel fixed = NettyChannelBuilder
-				.forTarget(FixedAddressesResolverProvider.target(List.of(new InetSocketAddress("127.0.0.1", one.port()),
-						new InetSocketAddress("127.0.0.1", two.port()))))
+			ManagedChannel fixed = FixedAddresses
+				.resolveTo(NettyChannelBuilder.forTarget("fixed:///greeting"), List.of(
+						new InetSocketAddress("127.0.0.1", one.port()), new InetSocketAddress("127.0.0.1", two.port())))
 				.usePlaintext()
 				.defaultLoadBalancingPolicy("round_robin")
 				.build();

@@ -1,12 +1,8 @@
 package dev.discovery.samples.grpc;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.discovery.samples.grpc.client.GreetingCalls;
 import dev.discovery.samples.grpc.client.GrpcGreetingClientApplication;
 import dev.discovery.samples.grpc.server.GrpcGreetingServerApplication;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -21,33 +17,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GrpcGreetingSampleTests {
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void close() {
-		for (int i = this.contexts.size() - 1; i >= 0; i--) {
-			this.contexts.get(i).close();
-		}
-	}
-
 	@Test
 	void clientSpreadsOverBothServersAndLeavesOneThatShutsDown() {
-		ConfigurableApplicationContext first = start(GrpcGreetingServerApplication.application(),
-				"--discovery.instance.id=greeting-1");
-		start(GrpcGreetingServerApplication.application(), "--discovery.instance.id=greeting-2");
-		GreetingCalls calls = start(GrpcGreetingClientApplication.application(), "--calls=2").getBean(GreetingCalls.class);
+		try (ConfigurableApplicationContext first = GrpcGreetingServerApplication.application()
+			.run("--discovery.instance.id=greeting-1");
+				ConfigurableApplicationContext second = GrpcGreetingServerApplication.application()
+					.run("--discovery.instance.id=greeting-2");
+				ConfigurableApplicationContext client = GrpcGreetingClientApplication.application().run("--calls=2")) {
+			GreetingCalls calls = client.getBean(GreetingCalls.class);
+			assertThat(calls.spread(20)).containsOnlyKeys("Hello sample from greeting-1", "Hello sample from greeting-2");
 
-		assertThat(calls.spread(20)).containsOnlyKeys("Hello sample from greeting-1", "Hello sample from greeting-2");
-
-		first.close();
-		assertThat(calls.spread(10)).containsOnlyKeys("Hello sample from greeting-2");
-	}
-
-	private ConfigurableApplicationContext start(org.springframework.boot.SpringApplication application,
-			String... args) {
-		ConfigurableApplicationContext context = application.run(args);
-		this.contexts.add(context);
-		return context;
+			first.close();
+			assertThat(calls.spread(10)).containsOnlyKeys("Hello sample from greeting-2");
+			assertThat(second.isActive()).isTrue();
+		}
 	}
 
 }
