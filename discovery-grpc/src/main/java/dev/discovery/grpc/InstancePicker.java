@@ -18,8 +18,10 @@ import org.jspecify.annotations.Nullable;
  * hears of it. A chosen instance whose subchannel is not ready is passed over for another
  * (as a retry of the policy would): one whose connection failed counts as a failed call,
  * one still connecting or not yet known to the channel does not; when only those remain,
- * the RPC waits for the next picker. Immutable and thread-safe; a pick allocates the call
- * handle, its tracer factory and the pick result.
+ * the RPC waits for the next picker. A client that cannot choose (closed, or its registry
+ * unreachable on a first lookup) fails the RPC with {@code UNAVAILABLE}. Immutable and
+ * thread-safe; a pick allocates the call handle, its tracer factory and the pick result,
+ * and the stream its tracer.
  */
 final class InstancePicker extends SubchannelPicker {
 
@@ -42,7 +44,16 @@ final class InstancePicker extends SubchannelPicker {
 	@Override
 	public PickResult pickSubchannel(PickSubchannelArgs args) {
 		String key = (this.hashKey != null) ? args.getHeaders().get(this.hashKey) : null;
-		ServiceCall call = this.service.client().startCall(this.service.service(), key);
+		ServiceCall call;
+		try {
+			call = this.service.client().startCall(this.service.service(), key);
+		}
+		catch (RuntimeException ex) {
+			return PickResult.withError(Status.UNAVAILABLE
+				.withDescription("Could not choose an instance of service '" + this.service.service() + "': "
+						+ ex.getMessage())
+				.withCause(ex));
+		}
 		boolean waiting = false;
 		Status failure = null;
 		while (call != null) {
