@@ -18,7 +18,8 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 
 /**
  * Runs every measurement (or the sections named as arguments: {@code choose},
- * {@code propagation}, {@code failure}, {@code scale}, {@code startup}, {@code gateway})
+ * {@code propagation}, {@code failure}, {@code scale}, {@code startup}, {@code gateway},
+ * {@code grpc})
  * and writes {@code <date>.md} and {@code <date>.json} (for some sections only,
  * {@code <date>-<section>-…}) into the directory named by the system property
  * {@code benchmarks.results} (default {@code results}).
@@ -26,7 +27,7 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 public final class BenchmarkSuite {
 
 	private static final List<String> SECTIONS = List.of("choose", "propagation", "failure", "scale", "startup",
-			"gateway");
+			"gateway", "grpc");
 
 	/** The JVM option that sets the logging of the measuring JVMs: warnings only, to stderr. */
 	static final String LOGGING = "-Dlogback.configurationFile=benchmarks-logback.xml";
@@ -71,6 +72,9 @@ public final class BenchmarkSuite {
 			if (sections.contains("gateway")) {
 				new GatewaySection(servers, GatewaySection.Plan.full()).run(report);
 			}
+			if (sections.contains("grpc")) {
+				new GrpcSection(servers, GrpcSection.Plan.full()).run(report, List.of(Registry.values()));
+			}
 		}
 		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
 		String name = LocalDate.now().toString();
@@ -90,6 +94,7 @@ public final class BenchmarkSuite {
 		report.environment("date", LocalDate.now().toString());
 		report.environment("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " processors (nproc)");
 		report.environment("memory", memory());
+		report.environment("load average at start (1, 5, 15 min)", loadAverage());
 		report.environment("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
 				+ ", " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
 		report.environment("OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
@@ -103,6 +108,15 @@ public final class BenchmarkSuite {
 				String.valueOf(RoundRobinLoadBalancer.class.getPackage().getImplementationVersion()));
 		report.environment("etcd server", ServerBinary.ETCD.version());
 		report.environment("consul server", ServerBinary.CONSUL.version());
+	}
+
+	private static String loadAverage() throws IOException {
+		Path path = Path.of("/proc/loadavg");
+		if (!Files.isReadable(path)) {
+			return "unknown";
+		}
+		String[] fields = Files.readString(path).trim().split("\\s+");
+		return String.join(", ", Arrays.asList(fields).subList(0, Math.min(3, fields.length)));
 	}
 
 	private static String cpuModel() throws IOException {

@@ -33,4 +33,15 @@ class QuickModeTest {
 		assertThat(report.markdown()).contains("| in-memory: A register/deregister → B's DiscoveryClient | 10 |");
 	}
 
+	@Test
+	void grpcSectionRunsOnTheInMemoryRegistry() throws Exception {
+		Report report = new Report();
+		try (Servers servers = new Servers()) {
+			new GrpcSection(servers, GrpcSection.Plan.quick()).run(report, List.of(Registry.INMEMORY));
+		}
+		assertThat(report.markdown()).contains("| fixed addresses, round_robin |")
+			.contains("| in-memory: register → first RPC | 2 |")
+			.contains("| in-memory: drain → picker | 2 |");
+	}
+
 }

@@ -1,5 +1,6 @@
 package dev.discovery.spring;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
@@ -62,11 +63,29 @@ public class SelfRegistration implements SmartLifecycle {
 	 * reached
 	 */
 	public synchronized void register(int serverPort) {
+		register(serverPort, Map.of());
+	}
+
+	/**
+	 * Registers with status STARTING on the given port, or the configured one when set, with
+	 * more metadata over the configured metadata; for example the {@code grpc-port} of an
+	 * application that serves gRPC only. Does nothing when already registered.
+	 * @param serverPort the port the server listens on
+	 * @param metadata metadata that wins over the configured entries of the same keys
+	 * @throws IllegalArgumentException if the metadata breaks the registry's limits
+	 * @throws dev.discovery.core.DiscoveryException if the registry refused or could not be
+	 * reached
+	 */
+	public synchronized void register(int serverPort, Map<String, String> metadata) {
 		if (this.registration != null) {
 			return;
 		}
 		int port = (this.configuredPort != null) ? this.configuredPort : serverPort;
-		ServiceInstance instance = this.instanceForPort.apply(port).withStatus(InstanceStatus.STARTING);
+		ServiceInstance instance = this.instanceForPort.apply(port)
+			.toBuilder()
+			.metadata(metadata)
+			.status(InstanceStatus.STARTING)
+			.build();
 		this.registration = this.backend.register(instance);
 		logger.info("Registered {} of service '{}' at {}", instance.id(), instance.service(), instance.uri());
 	}
