@@ -30,7 +30,7 @@ public final class DockerCondition implements ExecutionCondition {
 	@Override
 	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
 		boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-		if ((ci || engineConfigured(System.getenv(), Path.of(System.getProperty("user.home"))))
+		if ((ci || engineConfigured(System.getenv(), Path.of("/"), Path.of(System.getProperty("user.home"))))
 				&& DockerClientFactory.instance().isDockerAvailable()) {
 			return ConditionEvaluationResult.enabled("a Docker engine is reachable");
 		}
@@ -52,15 +52,16 @@ public final class DockerCondition implements ExecutionCondition {
 	 * its own configuration, or the socket of a local, Desktop, rootless, Colima or Rancher
 	 * Desktop engine.
 	 * @param environment the environment variables
+	 * @param root the file system root, where {@code var/run/docker.sock} is looked for
 	 * @param home the user's home directory
 	 * @return whether an engine may be reachable
 	 */
-	static boolean engineConfigured(Map<String, String> environment, Path home) {
+	static boolean engineConfigured(Map<String, String> environment, Path root, Path home) {
 		if (Stream.of("DOCKER_HOST", "TESTCONTAINERS_HOST_OVERRIDE").anyMatch(environment::containsKey)) {
 			return true;
 		}
 		String runtimeDirectory = environment.getOrDefault("XDG_RUNTIME_DIR", "/nonexistent");
-		return Stream.of(Path.of("/var/run/docker.sock"), Path.of(runtimeDirectory, "docker.sock"),
+		return Stream.of(root.resolve("var/run/docker.sock"), Path.of(runtimeDirectory, "docker.sock"),
 				home.resolve(".testcontainers.properties"), home.resolve(".docker/run/docker.sock"),
 				home.resolve(".docker/desktop/docker.sock"), home.resolve(".colima/default/docker.sock"),
 				home.resolve(".rd/docker.sock"))

@@ -49,8 +49,10 @@ public final class PrivateDockerEngine {
 
 	private static final Pattern LIBRARY = Pattern.compile("(/\\S+\\.so[.\\d]*)");
 
-	private static final List<Path> HOST_STATE = List.of(Path.of("/sys/class/net/docker0"),
-			Path.of("/etc/docker/key.json"), Path.of("/etc/docker"), Path.of("/run/docker"));
+	private static final Path BRIDGE = Path.of("/sys/class/net/docker0");
+
+	private static final List<Path> HOST_STATE = List.of(BRIDGE, Path.of("/etc/docker/key.json"),
+			Path.of("/etc/docker"), Path.of("/run/docker"));
 
 	private static PrivateDockerEngine shared;
 
@@ -229,12 +231,12 @@ public final class PrivateDockerEngine {
 		}
 		stopOrphanedContainerd();
 		List<String> leftovers = new ArrayList<>();
-		if (this.createdHostState.contains(Path.of("/sys/class/net/docker0")) && Files.exists(Path.of("/sys/class/net/docker0"))
+		if (this.createdHostState.contains(BRIDGE) && Files.exists(BRIDGE)
 				&& run(List.of("ip", "link", "delete", "docker0")).exitCode() != 0) {
 			leftovers.add("the docker0 bridge");
 		}
 		for (Path path : this.createdHostState) {
-			if (!path.startsWith("/sys") && !delete(path)) {
+			if (!path.equals(BRIDGE) && !delete(path)) {
 				leftovers.add(path.toString());
 			}
 		}
