@@ -28,9 +28,10 @@ import java.util.stream.Stream;
  * @param debianPackage the Debian package that ships it
  * @param version the package version prefix to fetch, for example {@code 3.5.16}
  * @param suite the Debian suite that has that version, for example {@code trixie}
+ * @param directory where the package puts the executable, for example {@code usr/bin}
  */
 public record ServerBinary(String executable, String environmentVariable, String debianPackage, String version,
-		String suite) {
+		String suite, String directory) {
 
 	/** etcd 3.5.16 from Debian 13. */
 	public static final ServerBinary ETCD = new ServerBinary("etcd", "ETCD_BIN", "etcd-server", "3.5.16", "trixie");
@@ -42,7 +43,45 @@ public record ServerBinary(String executable, String environmentVariable, String
 	/** Consul 1.8.7 from Debian 11. */
 	public static final ServerBinary CONSUL = new ServerBinary("consul", "CONSUL_BIN", "consul", "1.8.7", "bullseye");
 
+	/** Docker's daemon, dockerd 20.10.24 from Debian 12. */
+	public static final ServerBinary DOCKERD = docker("dockerd", "DOCKERD_BIN", "usr/sbin");
+
+	/** Docker's command-line client from the same package as {@link #DOCKERD}. */
+	public static final ServerBinary DOCKER = docker("docker", "DOCKER_BIN", "usr/bin");
+
+	/** The proxy that publishes container ports, from the same package as {@link #DOCKERD}. */
+	public static final ServerBinary DOCKER_PROXY = docker("docker-proxy", "DOCKER_PROXY_BIN", "usr/sbin");
+
+	/** containerd 1.6.20 from Debian 12, which {@link #DOCKERD} runs containers with. */
+	public static final ServerBinary CONTAINERD = new ServerBinary("containerd", "CONTAINERD_BIN", "containerd", "1.6.20",
+			"bookworm");
+
+	/** containerd's runc shim from the same package as {@link #CONTAINERD}. */
+	public static final ServerBinary CONTAINERD_SHIM = new ServerBinary("containerd-shim-runc-v2",
+			"CONTAINERD_SHIM_BIN", "containerd", "1.6.20", "bookworm");
+
+	/** runc 1.1.5 from Debian 12. */
+	public static final ServerBinary RUNC = new ServerBinary("runc", "RUNC_BIN", "runc", "1.1.5", "bookworm",
+			"usr/sbin");
+
 	private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+	/**
+	 * Describes an executable that its package puts in {@code usr/bin}.
+	 * @param executable the executable's name
+	 * @param environmentVariable the variable that may name the executable
+	 * @param debianPackage the Debian package that ships it
+	 * @param version the package version prefix to fetch
+	 * @param suite the Debian suite that has that version
+	 */
+	public ServerBinary(String executable, String environmentVariable, String debianPackage, String version,
+			String suite) {
+		this(executable, environmentVariable, debianPackage, version, suite, "usr/bin");
+	}
+
+	private static ServerBinary docker(String executable, String environmentVariable, String directory) {
+		return new ServerBinary(executable, environmentVariable, "docker.io", "20.10.24", "bookworm", directory);
+	}
 
 	/**
 	 * Finds or fetches the executable.
@@ -78,7 +117,7 @@ public record ServerBinary(String executable, String environmentVariable, String
 		Path cache = Path.of(System.getProperty("discovery.server-cache",
 				System.getProperty("user.home") + "/.cache/discovery-test-servers"));
 		Path unpacked = cache.resolve(this.debianPackage + "-" + this.version);
-		Path binary = unpacked.resolve("usr/bin").resolve(this.executable);
+		Path binary = unpacked.resolve(this.directory).resolve(this.executable);
 		try {
 			Files.createDirectories(cache);
 			try (FileChannel channel = FileChannel.open(cache.resolve(".lock"), StandardOpenOption.CREATE,

@@ -83,7 +83,7 @@ class ReadmeTests {
 
 	@Test
 	void everyJavaBlockIsAnExcerptOfASampleSource() throws IOException {
-		List<List<String>> sources = sampleFiles("/src/main/java/", ".java");
+		List<List<String>> sources = sampleFiles("/src/", ".java");
 		List<String> blocks = blocks("java");
 		assertThat(blocks).hasSizeGreaterThanOrEqualTo(5);
 		for (String block : blocks) {
