@@ -1,8 +1,21 @@
 package dev.discovery.samples.grpc;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.StringValue;
+import dev.discovery.core.DiscoveryClient;
+import dev.discovery.grpc.DiscoveryNameResolverProvider;
+import dev.discovery.grpc.DiscoveryResolverOptions;
 import dev.discovery.samples.grpc.client.GreetingCalls;
 import dev.discovery.samples.grpc.client.GrpcGreetingClientApplication;
 import dev.discovery.samples.grpc.server.GrpcGreetingServerApplication;
+import io.grpc.CallOptions;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -30,6 +43,46 @@ class GrpcGreetingSampleTests {
 			first.close();
 			assertThat(calls.spread(10)).containsOnlyKeys("Hello sample from greeting-2");
 			assertThat(second.isActive()).isTrue();
+		}
+	}
+
+	@Test
+	void aGrpcJavaChannelWithoutSpringGrpcCallsTheServiceByName() {
+		try (ConfigurableApplicationContext server = GrpcGreetingServerApplication.application()
+			.run("--discovery.instance.id=greeting-1")) {
+			DiscoveryClient discoveryClient = server.getBean(DiscoveryClient.class);
+			ManagedChannel channel = Grpc.newChannelBuilder("discovery:///grpc-greeting", InsecureChannelCredentials.create())
+				.setNameResolverArg(DiscoveryNameResolverProvider.OPTIONS, DiscoveryResolverOptions.of(discoveryClient))
+				.build();
+			assertThat(greet(channel)).isEqualTo("Hello plain from greeting-1");
+		}
+	}
+
+	@Test
+	void gRpcsRetryPolicyGoesInTheResolverOptions() {
+		try (ConfigurableApplicationContext server = GrpcGreetingServerApplication.application()
+			.run("--discovery.instance.id=greeting-1")) {
+			DiscoveryClient client = server.getBean(DiscoveryClient.class);
+			DiscoveryResolverOptions options = DiscoveryResolverOptions.of(client).withServiceConfig(Map.of("methodConfig", List.of(Map.of(
+					"name", List.of(Map.of("service", "greeting.Greeter")),
+					"retryPolicy", Map.of("maxAttempts", 3.0, "initialBackoff", "0.01s", "maxBackoff", "0.1s",
+							"backoffMultiplier", 2.0, "retryableStatusCodes", List.of("UNAVAILABLE", "UNKNOWN"))))));
+			ManagedChannel channel = Grpc.newChannelBuilder("discovery:///grpc-greeting", InsecureChannelCredentials.create())
+				.setNameResolverArg(DiscoveryNameResolverProvider.OPTIONS, options)
+				.build();
+			assertThat(greet(channel)).isEqualTo("Hello plain from greeting-1");
+		}
+	}
+
+	private static String greet(ManagedChannel channel) {
+		try {
+			return ClientCalls
+				.blockingUnaryCall(channel, Greeter.GREET, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS),
+						StringValue.of("plain"))
+				.getValue();
+		}
+		finally {
+			channel.shutdownNow();
 		}
 	}
 
