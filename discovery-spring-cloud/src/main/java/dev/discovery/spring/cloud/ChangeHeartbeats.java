@@ -1,5 +1,9 @@
 package dev.discovery.spring.cloud;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.discovery.core.DiscoveryClient;
@@ -13,10 +17,14 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Publishes a {@link HeartbeatEvent} on every change of a service our client watches,
+ * Publishes a {@link HeartbeatEvent} after every change of a service our client watches,
  * with a value that grows with each one, so that listeners that refresh on a new value
  * (Spring Cloud Gateway's discovered routes, for example) refresh at once instead of on a
- * timer. Runs while the application context runs.
+ * timer. The events are published on a thread of their own, never on the client's watch
+ * thread: a listener's work (Gateway rebuilds every route) delays no other watcher. Changes
+ * that come while an event waits to be published are covered by that event, so a burst of
+ * changes costs one or two refreshes, not one each. Runs while the application context
+ * runs.
  */
 public class ChangeHeartbeats implements SmartLifecycle {
 
@@ -27,6 +35,12 @@ public class ChangeHeartbeats implements SmartLifecycle {
 	private final ApplicationEventPublisher publisher;
 
 	private final AtomicLong changes = new AtomicLong();
+
+	private final AtomicBoolean queued = new AtomicBoolean();
+
+	private long published;
+
+	private volatile @Nullable ExecutorService publishing;
 
 	private @Nullable AutoCloseable subscription;
 
@@ -43,6 +57,11 @@ public class ChangeHeartbeats implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		if (this.subscription == null) {
+			this.publishing = Executors.newSingleThreadExecutor((task) -> {
+				Thread thread = new Thread(task, "discovery-heartbeats");
+				thread.setDaemon(true);
+				return thread;
+			});
 			this.subscription = this.client.addListener(this::changed);
 		}
 	}
@@ -51,6 +70,10 @@ public class ChangeHeartbeats implements SmartLifecycle {
 	public synchronized void stop() {
 		AutoCloseable current = this.subscription;
 		this.subscription = null;
+		if (this.publishing != null) {
+			this.publishing.shutdownNow();
+			this.publishing = null;
+		}
 		if (current != null) {
 			try {
 				current.close();
@@ -67,7 +90,25 @@ public class ChangeHeartbeats implements SmartLifecycle {
 	}
 
 	private void changed(ServiceEvent event) {
-		this.publisher.publishEvent(new HeartbeatEvent(this, this.changes.incrementAndGet()));
+		this.changes.incrementAndGet();
+		ExecutorService executor = this.publishing;
+		if (executor != null && this.queued.compareAndSet(false, true)) {
+			try {
+				executor.execute(this::publish);
+			}
+			catch (RejectedExecutionException ex) {
+				logger.debug("A change came as the heartbeats stopped; not published", ex);
+			}
+		}
+	}
+
+	private void publish() {
+		this.queued.set(false);
+		long value = this.changes.get();
+		if (value != this.published) {
+			this.published = value;
+			this.publisher.publishEvent(new HeartbeatEvent(this, value));
+		}
 	}
 
 }
