@@ -57,6 +57,7 @@ public class ChangeHeartbeats implements SmartLifecycle {
 	@Override
 	public synchronized void start() {
 		if (this.subscription == null) {
+			this.queued.set(false);
 			this.publishing = Executors.newSingleThreadExecutor((task) -> {
 				Thread thread = new Thread(task, "discovery-heartbeats");
 				thread.setDaemon(true);
@@ -70,10 +71,6 @@ public class ChangeHeartbeats implements SmartLifecycle {
 	public synchronized void stop() {
 		AutoCloseable current = this.subscription;
 		this.subscription = null;
-		if (this.publishing != null) {
-			this.publishing.shutdownNow();
-			this.publishing = null;
-		}
 		if (current != null) {
 			try {
 				current.close();
@@ -81,6 +78,10 @@ public class ChangeHeartbeats implements SmartLifecycle {
 			catch (Exception ex) {
 				logger.debug("Could not stop following the watched services", ex);
 			}
+		}
+		if (this.publishing != null) {
+			this.publishing.shutdownNow();
+			this.publishing = null;
 		}
 	}
 
