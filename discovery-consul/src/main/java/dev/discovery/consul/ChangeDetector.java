@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows every {@link DetectedWatch} with one blocking query on
  * {@code /v1/health/state/any}, on one thread and one agent connection, however many
- * services it follows. Each answer is grouped by {@link CheckStates}; only the watches whose
- * service's group differs from the previous answer are handed to the change handler, so the
- * agent gets one read per changed service, not one per followed service. After the query
- * failed (agent unreachable or restarted) every watch reads its service again once the agent
- * answers, as does a watch whose last read failed. The thread starts with the first watch
- * and waits, without a query, while there is none.
+ * services it follows. Each answer is reduced by {@link CheckStates} to a fingerprint per
+ * service; only the watches whose service's fingerprint differs from the previous answer
+ * are handed to the change handler, so the agent gets one read per changed service, not one
+ * per followed service. After the query failed (agent unreachable or restarted) every watch
+ * reads its service again once the agent answers, as does a watch whose last read failed.
+ * The thread starts with the first watch and waits, without a query, while there is none.
  */
 final class ChangeDetector implements AutoCloseable {
 
@@ -88,7 +88,7 @@ final class ChangeDetector implements AutoCloseable {
 	private void run() {
 		long index = 0;
 		int failures = 0;
-		Map<String, Set<CheckStates.InstanceCheck>> previous = Map.of();
+		Map<String, Long> previous = Map.of();
 		while (!isClosed()) {
 			if (awaitedWatches()) {
 				index = 0;
@@ -97,7 +97,7 @@ final class ChangeDetector implements AutoCloseable {
 			try {
 				ConsulAgent.ChecksSnapshot snapshot = this.agent.checks(index, this.waitSeconds);
 				index = ServiceWatch.nextIndex(index, snapshot.index());
-				Map<String, Set<CheckStates.InstanceCheck>> now = CheckStates.byService(snapshot.checks());
+				Map<String, Long> now = snapshot.services();
 				for (DetectedWatch watch : this.watches) {
 					if (readAll || watch.needsRead()) {
 						watch.refresh();

@@ -6,6 +6,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -42,9 +43,6 @@ final class ConsulAgent implements AutoCloseable {
 	private static final Gson gson = new Gson();
 
 	private static final Type HEALTH_ENTRIES = new TypeToken<List<ConsulJson.HealthEntry>>() {
-	}.getType();
-
-	private static final Type STATE_CHECKS = new TypeToken<List<ConsulJson.StateCheck>>() {
 	}.getType();
 
 	private final CloseableHttpClient httpClient;
@@ -126,8 +124,8 @@ final class ConsulAgent implements AutoCloseable {
 		return call("read the state of every check", () -> {
 			HttpResponse response = ok(
 					this.rawClient.makeGetRequest("/v1/health/state/any", new QueryParams(waitSeconds, index)));
-			List<ConsulJson.StateCheck> checks = present(gson.fromJson(response.getContent(), STATE_CHECKS));
-			return new ChecksSnapshot(consulIndex(response), checks);
+			return new ChecksSnapshot(consulIndex(response),
+					CheckStates.fingerprints(CheckRow.readAll(response.getContent())));
 		});
 	}
 
@@ -248,9 +246,9 @@ final class ConsulAgent implements AutoCloseable {
 	/**
 	 * One answer of the check-state endpoint.
 	 * @param index the index to pass to the next blocking query
-	 * @param checks every check of every node and instance
+	 * @param services the {@link CheckStates} fingerprint of each service's checks
 	 */
-	record ChecksSnapshot(long index, List<ConsulJson.StateCheck> checks) {
+	record ChecksSnapshot(long index, Map<String, Long> services) {
 	}
 
 }

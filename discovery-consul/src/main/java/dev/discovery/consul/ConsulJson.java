@@ -60,10 +60,4 @@ final class ConsulJson {
 	 * One element of {@code GET /v1/health/state/any}: a check of a node (no service) or of
 	 * one instance of a service.
 	 */
-	record StateCheck(@SerializedName("Node") @Nullable String node, @SerializedName("CheckID") @Nullable String checkId,
-			@SerializedName("Status") @Nullable String status, @SerializedName("ServiceID") @Nullable String serviceId,
-			@SerializedName("ServiceName") @Nullable String serviceName,
-			@SerializedName("ServiceTags") @Nullable List<String> serviceTags) {
-	}
-
 }

@@ -1,24 +1,23 @@
 package dev.discovery.consul;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
+import com.google.gson.JsonParseException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class CheckStatesTest {
 
-	private static final ConsulJson.StateCheck NODE = new ConsulJson.StateCheck("n1", "serfHealth", "passing", "", "",
-			List.of());
+	private static final String NODE = nodeCheck("n1", "passing");
 
-	private static final ConsulJson.StateCheck ORDERS = check("n1", "orders-1", "Orders", "passing", List.of("v1"));
+	private static final String ORDERS = check("n1", "orders-1", "Orders", "passing", "[\"v1\"]");
 
-	private static final ConsulJson.StateCheck USERS = check("n2", "users-1", "users", "passing", List.of());
+	private static final String USERS = check("n2", "users-1", "users", "passing", "[]");
 
-	private final Map<String, Set<CheckStates.InstanceCheck>> before = CheckStates.byService(List.of(NODE, ORDERS, USERS));
+	private final Map<String, Long> before = fingerprints(NODE, ORDERS, USERS);
 
 	@Test
 	void groupsByLowerCaseServiceAndLeavesNodeChecksOutOfTheNames() {
@@ -26,45 +25,75 @@ class CheckStatesTest {
 	}
 
 	@Test
-	void anAnswerThatDiffersOnlyInOutputAndOrderChangesNothing() {
-		List<ConsulJson.StateCheck> reordered = new ArrayList<>(List.of(USERS, NODE, ORDERS));
-		assertThat(changedServices(CheckStates.byService(reordered))).isEmpty();
+	void anAnswerThatDiffersOnlyInOutputIndexesAndOrderChangesNothing() {
+		String orders = ORDERS.replace("\"Output\":\"\"", "\"Output\":\"HTTP GET took 3 ms\"")
+			.replace("\"ModifyIndex\":10", "\"ModifyIndex\":99");
+		assertThat(changedServices(fingerprints(USERS, NODE, orders))).isEmpty();
 	}
 
 	@Test
 	void aStatusChangeChangesOnlyItsService() {
-		assertThat(changedServices(CheckStates.byService(
-				List.of(NODE, check("n1", "orders-1", "orders", "critical", List.of("v1")), USERS))))
+		assertThat(changedServices(fingerprints(NODE, check("n1", "orders-1", "orders", "critical", "[\"v1\"]"), USERS)))
 			.containsExactly("orders");
 	}
 
 	@Test
 	void aNewInstanceARemovedInstanceAndNewTagsEachChangeTheirService() {
-		ConsulJson.StateCheck second = check("n2", "orders-2", "orders", "passing", List.of());
-		assertThat(changedServices(CheckStates.byService(List.of(NODE, ORDERS, second, USERS))))
+		String second = check("n2", "orders-2", "orders", "passing", "[]");
+		assertThat(changedServices(fingerprints(NODE, ORDERS, second, USERS))).containsExactly("orders");
+		assertThat(changedServices(fingerprints(NODE, ORDERS))).containsExactly("users");
+		assertThat(changedServices(fingerprints(NODE, check("n1", "orders-1", "orders", "passing", "[\"v2\"]"), USERS)))
 			.containsExactly("orders");
-		assertThat(changedServices(CheckStates.byService(List.of(NODE, ORDERS)))).containsExactly("users");
-		assertThat(changedServices(CheckStates.byService(
-				List.of(NODE, check("n1", "orders-1", "orders", "passing", List.of("v2")), USERS))))
+		assertThat(changedServices(fingerprints(NODE, check("n1", "orders-1", "orders", "passing", "[\"v\",\"1\"]"),
+				USERS)))
 			.containsExactly("orders");
 	}
 
 	@Test
 	void aNodeCheckChangeChangesTheServicesOnThatNodeOnly() {
-		ConsulJson.StateCheck failing = new ConsulJson.StateCheck("n1", "serfHealth", "critical", null, null, null);
-		assertThat(changedServices(CheckStates.byService(List.of(failing, ORDERS, USERS)))).containsExactly("orders");
+		assertThat(changedServices(fingerprints(nodeCheck("n1", "critical"), ORDERS, USERS)))
+			.containsExactly("orders");
 	}
 
-	private List<String> changedServices(Map<String, Set<CheckStates.InstanceCheck>> now) {
+	@Test
+	void twoInstancesSwappingTheirStatusesChangeTheirService() {
+		String first = check("n1", "orders-1", "orders", "passing", "[]");
+		String second = check("n1", "orders-2", "orders", "critical", "[]");
+		Map<String, Long> earlier = fingerprints(NODE, first, second);
+		Map<String, Long> swapped = fingerprints(NODE, first.replace("passing", "critical"),
+				second.replace("critical", "passing"));
+		assertThat(CheckStates.changed("orders", earlier, swapped)).isTrue();
+	}
+
+	@Test
+	void anAnswerThatIsNotAnArrayOfChecksIsRefused() {
+		assertThatExceptionOfType(JsonParseException.class).isThrownBy(() -> CheckRow.readAll("{\"a\":1}"))
+			.withMessageContaining("not an array of checks");
+	}
+
+	private List<String> changedServices(Map<String, Long> now) {
 		return List.of("orders", "users", "absent")
 			.stream()
 			.filter((service) -> CheckStates.changed(service, this.before, now))
 			.toList();
 	}
 
-	private static ConsulJson.StateCheck check(String node, String serviceId, String service, String status,
-			List<String> tags) {
-		return new ConsulJson.StateCheck(node, "service:" + serviceId, status, serviceId, service, tags);
+	private static Map<String, Long> fingerprints(String... checks) {
+		return CheckStates.fingerprints(CheckRow.readAll("[" + String.join(",", checks) + "]"));
+	}
+
+	private static String nodeCheck(String node, String status) {
+		return "{\"Node\":\"" + node + "\",\"CheckID\":\"serfHealth\",\"Name\":\"Serf Health Status\",\"Status\":\""
+				+ status + "\",\"Notes\":\"\",\"Output\":\"Agent alive and reachable\",\"ServiceID\":\"\","
+				+ "\"ServiceName\":\"\",\"ServiceTags\":[],\"Type\":\"\",\"Definition\":{},\"CreateIndex\":5,"
+				+ "\"ModifyIndex\":5}";
+	}
+
+	private static String check(String node, String serviceId, String service, String status, String tags) {
+		return "{\"Node\":\"" + node + "\",\"CheckID\":\"service:" + serviceId + "\",\"Name\":\"alive\",\"Status\":\""
+				+ status + "\",\"Notes\":\"\",\"Output\":\"\",\"ServiceID\":\"" + serviceId + "\",\"ServiceName\":\""
+				+ service + "\",\"ServiceTags\":" + tags + ",\"Type\":\"ttl\",\"Definition\":{\"Interval\":\"0s\"},"
+				+ "\"CreateIndex\":10,\"ModifyIndex\":10}";
 	}
 
 }
