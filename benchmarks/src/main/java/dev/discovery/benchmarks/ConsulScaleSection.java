@@ -1,6 +1,9 @@
 package dev.discovery.benchmarks;
 
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +55,8 @@ final class ConsulScaleSection {
 	 */
 	private static final int MAX_THREADS = SLOTS + 1 + 4 + 4 + 2;
 
+	private static final int LISTINGS = 20;
+
 	private final Servers servers;
 
 	private final List<Integer> sizes;
@@ -93,7 +98,7 @@ final class ConsulScaleSection {
 					rows.add(List.of((double) size, target.name(), target.ours().medianMillis(),
 							target.floor().medianMillis(), target.ours().p99Millis(), target.floor().p99Millis(),
 							target.ours().p99Millis() / target.floor().p99Millis(), (double) measured.threads(),
-							(double) measured.connections(), measured.requestsPerSecondAtRest(),
+							(double) measured.connections(), measured.listingMillis(), measured.requestsPerSecondAtRest(),
 							target.requestsPerChange(), measured.bytesPerInstance()));
 				}
 			}
@@ -106,9 +111,12 @@ final class ConsulScaleSection {
 				+ "first 11 (mostly the detector); seen by the client's listener and, as the floor, by a raw "
 				+ "blocking query on that service in the same run. Threads: the client's discovery-consul threads; "
 				+ "connections: the most open from 127.0.0.1 while looking up and at rest; requests per change "
-				+ "counts every agent request the client made; heap: per followed service of one instance.",
+				+ "counts every agent request the client made; heap: per followed service of one instance; the agent's "
+				+ "time to list every check (what the detector waits for on each change) is the median of " + LISTINGS
+				+ " plain GETs of /v1/health/state/any at rest.",
 				List.of("services", "changed service", "p50 ms", "floor p50 ms", "p99 ms", "floor p99 ms",
-						"p99 ÷ floor", "threads", "connections", "requests/s at rest", "requests per change",
+						"p99 ÷ floor", "threads", "connections", "agent lists every check, p50 ms", "requests/s at rest",
+						"requests per change",
 						"heap per followed service, bytes"),
 				rows));
 		report.add(new Report.Verdict("Consul scale: propagation p99 within 2× the raw floor at every size",
@@ -142,6 +150,7 @@ final class ConsulScaleSection {
 			pause(REST);
 			double atRest = (requests(backend) - requestsBefore) / ((System.nanoTime() - restStarted) / 1e9);
 			sampler.shutdownNow();
+			double listingMillis = listing(agent);
 			int threads = consulThreads();
 			List<Target> targets = new ArrayList<>();
 			targets.add(time(agent, writer, client, backend, "first (" + service(0) + ")", (i) -> 0));
@@ -151,7 +160,7 @@ final class ConsulScaleSection {
 				targets.add(time(agent, writer, client, backend, "spread over " + (size - SLOTS),
 						(i) -> SLOTS + (i % (size - SLOTS))));
 			}
-			return new Size(threads, connections.get(), atRest, bytesPerInstance, targets);
+			return new Size(threads, connections.get(), listingMillis, atRest, bytesPerInstance, targets);
 		}
 		finally {
 			sampler.shutdownNow();
@@ -201,6 +210,23 @@ final class ConsulScaleSection {
 		return new Target(name, oursSamples, floorSamples, (double) requests / this.changes);
 	}
 
+	private static double listing(ConsulAgentExtension agent) throws Exception {
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://" + agent.host() + ":" + agent.port() + "/v1/health/state/any"))
+			.build();
+		Samples samples = new Samples();
+		for (int i = 0; i < LISTINGS; i++) {
+			long started = System.nanoTime();
+			HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+			samples.add(System.nanoTime() - started);
+			if (response.statusCode() != 200) {
+				throw new IllegalStateException("listing every check answered " + response.statusCode());
+			}
+		}
+		return samples.medianMillis();
+	}
+
 	private static long requests(ConsulBackend backend) {
 		return (Long) backend.health().details().get("requests");
 	}
@@ -228,8 +254,8 @@ final class ConsulScaleSection {
 	private record Target(String name, Samples ours, Samples floor, double requestsPerChange) {
 	}
 
-	private record Size(int threads, int connections, double requestsPerSecondAtRest, double bytesPerInstance,
-			List<Target> targets) {
+	private record Size(int threads, int connections, double listingMillis, double requestsPerSecondAtRest,
+			double bytesPerInstance, List<Target> targets) {
 	}
 
 }
