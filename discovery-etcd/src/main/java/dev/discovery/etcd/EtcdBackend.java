@@ -40,6 +40,8 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link DiscoveryBackend} on etcd v3. Thread-safe.
@@ -74,6 +76,8 @@ import org.jspecify.annotations.Nullable;
  * lease loss or status change, and watch delivery threads that end after a minute idle.
  */
 public final class EtcdBackend implements DiscoveryBackend {
+
+	private static final Logger logger = LoggerFactory.getLogger(EtcdBackend.class);
 
 	private static final String NAME = "etcd";
 
@@ -137,6 +141,22 @@ public final class EtcdBackend implements DiscoveryBackend {
 				this.keys.allServices(), this.requests, this.connectivity, this.scheduler,
 				channel::reconnectNow);
 		this.scheduler.scheduleWithFixedDelay(probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Loads the etcd client's classes (jetcd, gRPC, Netty, Vert.x) ahead of the first
+	 * backend, without opening a connection, so that building a backend afterwards takes
+	 * less time. Meant for a background thread while an application starts: it may run at
+	 * any time, from any thread, any number of times. It never throws; a failure only loses
+	 * the head start, and a backend built later reports any real problem itself.
+	 */
+	public static void preloadClient() {
+		try {
+			EtcdClients.preload();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			logger.debug("Preloading the etcd client failed; the first backend loads it instead", ex);
+		}
 	}
 
 	/**

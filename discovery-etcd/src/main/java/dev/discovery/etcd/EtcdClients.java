@@ -72,6 +72,19 @@ final class EtcdClients {
 	}
 
 	/**
+	 * Loads and initialises the classes a client needs (jetcd, gRPC, Netty, Vert.x) by
+	 * building a client with its KV, lease and watch stubs and closing it again. No request
+	 * is made, so no connection is opened.
+	 */
+	static void preload() {
+		try (Client client = Client.builder().endpoints(URI.create("http://127.0.0.1:2379")).build()) {
+			client.getKVClient();
+			client.getLeaseClient();
+			client.getWatchClient();
+		}
+	}
+
+	/**
 	 * Creates a client. Nothing is sent until the first request. Like etcd's own Go client,
 	 * it accepts responses of any size up to 2 GiB rather than gRPC's default of 4 MiB, so
 	 * that a service whose keys hold more than 4 MiB (many large instances, or foreign
