@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * from the registry and is watched. Keeping it costs nothing: it is the client's own state
  * of the service, so it is thread-safe, stays valid and always serves the current snapshot
  * while the client is open; {@link #choose()} neither locks nor allocates. Once the client
- * is closed, every method except {@link #name()} throws {@link IllegalStateException}.
+ * is closed, every method that reads or balances the service throws
+ * {@link IllegalStateException}.
  */
 public final class ServiceHandle {
 
