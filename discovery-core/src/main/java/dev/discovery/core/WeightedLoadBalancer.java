@@ -16,12 +16,13 @@ import org.jspecify.annotations.Nullable;
  * on different cores count without contending. One thread's picks (while no other thread
  * shares its stripe) follow the cycle exactly; the picks of many threads walk it per
  * stripe, so over any stretch each candidate's count is off its exact share by less than
- * its weight times the number of stripes. Weights are first
- * divided by their greatest common divisor. When computing nginx's exact order would take
- * too long ({@code instances × sum(weights) > 50 000 000}), the cycle instead visits the
- * weight positions in a scattered order (a stride coprime with the cycle length, near its
- * golden section) and maps each to its instance by binary search: still exactly
- * {@code weight} picks per cycle each, still spread out, but not nginx's exact order.
+ * its weight times the number of stripes.
+ * <p>
+ * Weights are first divided by their greatest common divisor. When computing nginx's exact
+ * order would take too long ({@code instances × sum(weights) > 50 000 000}), the cycle
+ * instead visits the weight positions in a scattered order (a stride coprime with the cycle
+ * length, near its golden section) and maps each to its instance by binary search: still
+ * exactly {@code weight} picks per cycle each, still spread out, but not nginx's exact order.
  */
 final class WeightedLoadBalancer implements IndexedLoadBalancer {
 
