@@ -10,6 +10,7 @@ import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.LoadBalancer;
 import dev.discovery.core.LoadBalancers;
 import dev.discovery.core.ServiceCall;
+import dev.discovery.core.ServiceHandle;
 import dev.discovery.core.ServiceInstance;
 import dev.discovery.inmemory.InMemoryBackend;
 import dev.discovery.spring.cloud.BalancingPolicyLoadBalancer;
@@ -148,9 +149,10 @@ public class ChooseBenchmark {
 
 	/**
 	 * What is measured: the naive bar, each of our strategies on a plain list, the tracked
-	 * strategies through {@link DiscoveryClient#startCall}, our client end to end, the
-	 * anchor, Spring Cloud LoadBalancer's round-robin, and the choice behind a Gateway
-	 * request through our bridge and through Spring Cloud's defaults.
+	 * strategies through {@link DiscoveryClient#startCall}, our client end to end by name and
+	 * through a kept {@link ServiceHandle}, the anchor, Spring Cloud LoadBalancer's
+	 * round-robin, and the choice behind a Gateway request through our bridge and through
+	 * Spring Cloud's defaults.
 	 */
 	public enum Subject {
 
@@ -204,6 +206,15 @@ public class ChooseBenchmark {
 			Chooser create(List<ServiceInstance> instances, InMemoryBackend backend) {
 				DiscoveryClient client = client(instances, backend, LoadBalancers.DEFAULT_STRATEGY);
 				return (key) -> client.choose(SERVICE);
+			}
+		},
+
+		/** {@link ServiceHandle#choose()} on a handle kept from {@link DiscoveryClient#service}, then round-robin. */
+		CLIENT_SERVICE_CHOOSE {
+			@Override
+			Chooser create(List<ServiceInstance> instances, InMemoryBackend backend) {
+				ServiceHandle handle = client(instances, backend, LoadBalancers.DEFAULT_STRATEGY).service(SERVICE);
+				return (key) -> handle.choose();
 			}
 		},
 

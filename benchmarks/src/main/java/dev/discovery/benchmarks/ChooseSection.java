@@ -1,5 +1,6 @@
 package dev.discovery.benchmarks;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -120,12 +121,7 @@ final class ChooseSection {
 
 	private void verdicts(Map<Key, Figure> figures, Report report) {
 		for (Subject subject : List.of(Subject.ROUND_ROBIN, Subject.RANDOM, Subject.WEIGHTED)) {
-			Worst ratio = worst(figures, (n, threads) -> ratio(figures, subject, Subject.NAIVE, n, threads), true);
-			Worst bytes = worst(figures, (n, threads) -> figures.get(new Key(subject, n, threads)).bytes(), true);
-			report.add(new Report.Verdict(label(subject) + " within 2× of the naive counter, 0 B/op",
-					String.format(Locale.ROOT, "worst %.2f× naive (%s), at most %.2f B/op (%s)", ratio.value(),
-							ratio.where(), bytes.value(), bytes.where()),
-					ratio.value() <= 2 && bytes.value() < NO_ALLOCATION));
+			naiveVerdict(figures, report, subject, label(subject), 2);
 		}
 		int largest = Arrays.stream(this.plan.instanceCounts()).max().orElseThrow();
 		for (Subject subject : List.of(Subject.LEAST_REQUESTS_TRACKED, Subject.LATENCY_TRACKED, Subject.LEAST_REQUESTS,
@@ -136,8 +132,21 @@ final class ChooseSection {
 					String.format(Locale.ROOT, "worst %.1f ns/op (%s)", nanos.value(), nanos.where()),
 					nanos.value() <= 30));
 		}
+		naiveVerdict(figures, report, Subject.CLIENT_CHOOSE, "DiscoveryClient.choose(name)", 3);
+		naiveVerdict(figures, report, Subject.CLIENT_SERVICE_CHOOSE, "ServiceHandle.choose()", 1.5);
 		anchorVerdict(figures, report, Subject.SCLB_FIXED, 15);
 		anchorVerdict(figures, report, Subject.SCLB_CACHING, 100);
+	}
+
+	private void naiveVerdict(Map<Key, Figure> figures, Report report, Subject subject, String what, double factor) {
+		Worst ratio = worst(figures, (n, threads) -> ratio(figures, subject, Subject.NAIVE, n, threads), true);
+		Worst bytes = worst(figures, (n, threads) -> figures.get(new Key(subject, n, threads)).bytes(), true);
+		report.add(new Report.Verdict(
+				what + " within " + BigDecimal.valueOf(factor).stripTrailingZeros().toPlainString()
+						+ "× of the naive counter, 0 B/op",
+				String.format(Locale.ROOT, "worst %.2f× naive (%s), at most %.2f B/op (%s)", ratio.value(),
+						ratio.where(), bytes.value(), bytes.where()),
+				ratio.value() <= factor && bytes.value() < NO_ALLOCATION));
 	}
 
 	private void anchorVerdict(Map<Key, Figure> figures, Report report, Subject anchor, double factor) {

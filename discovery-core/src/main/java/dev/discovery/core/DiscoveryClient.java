@@ -1,10 +1,6 @@
 package dev.discovery.core;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,10 +8,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What applications use to find instances. Thread-safe; lookups after the first one for a
@@ -29,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * tracked through {@link #startCall} or {@link #execute} feed back in-flight counts,
  * latencies and failures. Closing the client ends its watches; it does not close the
  * backend, which belongs to whoever created it.
+ * <p>
+ * The by-name methods find the service's {@link ServiceHandle} in a map by the name as
+ * given (checking and lower-casing it only when that finds nothing); callers that use one
+ * service repeatedly can keep the handle from {@link #service(String)} and skip even that.
  */
 public final class DiscoveryClient implements AutoCloseable {
-
-	private static final Logger logger = LoggerFactory.getLogger(DiscoveryClient.class);
-
-	private static final Comparator<ServiceInstance> BY_ID = Comparator.comparing(ServiceInstance::id);
 
 	private final DiscoveryBackend backend;
 
@@ -42,7 +37,7 @@ public final class DiscoveryClient implements AutoCloseable {
 
 	private final LongSupplier clock;
 
-	private final ConcurrentHashMap<String, ServiceView> views = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, ServiceHandle> handles = new ConcurrentHashMap<>();
 
 	private final List<Consumer<ServiceEvent>> globalListeners = new CopyOnWriteArrayList<>();
 
@@ -101,6 +96,31 @@ public final class DiscoveryClient implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the handle of a service, reading the service from the registry and starting
+	 * its watch on the first lookup. Calls through the handle skip checking and looking up
+	 * the name; the handle stays valid and current while this client is open.
+	 * @param service the service name (any case)
+	 * @return the service's handle, the same one for every call with that name
+	 * @throws IllegalArgumentException if the name is invalid
+	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
+	 * @throws IllegalStateException if this client is closed
+	 */
+	public ServiceHandle service(String service) {
+		String name = Validation.serviceName(service);
+		if (this.closed) {
+			throw new IllegalStateException("DiscoveryClient is closed");
+		}
+		ServiceHandle handle = this.handles.computeIfAbsent(name,
+				(key) -> new ServiceHandle(key, this.policyForService.apply(key), this.backend, this.globalListeners,
+						this.clock));
+		if (this.closed) {
+			handle.close();
+		}
+		handle.load();
+		return handle;
+	}
+
+	/**
 	 * Lists the {@link InstanceStatus#UP} instances of a service, sorted by id.
 	 * @param service the service name (any case)
 	 * @return an immutable list, possibly empty
@@ -108,7 +128,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
 	 */
 	public List<ServiceInstance> getInstances(String service) {
-		return view(service).snapshot().up();
+		return handle(service).instances();
 	}
 
 	/**
@@ -119,7 +139,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
 	 */
 	public List<ServiceInstance> getAllInstances(String service) {
-		return view(service).snapshot().all();
+		return handle(service).allInstances();
 	}
 
 	/**
@@ -130,7 +150,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
 	 */
 	public Optional<ServiceInstance> choose(String service) {
-		return pick(view(service), null);
+		return handle(service).choose();
 	}
 
 	/**
@@ -143,7 +163,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
 	 */
 	public Optional<ServiceInstance> choose(String service, String key) {
-		return pick(view(service), key);
+		return handle(service).choose(key);
 	}
 
 	/**
@@ -157,7 +177,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
 	 */
 	public @Nullable ServiceCall startCall(String service, @Nullable String key) {
-		return view(service).balancer.start(key);
+		return handle(service).startCall(key);
 	}
 
 	/**
@@ -173,7 +193,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @throws ServiceUnavailableException if the service has no UP instance
 	 */
 	public <T, E extends Exception> T execute(String service, InstanceCall<T, E> call) throws E {
-		return execute(service, null, true, call);
+		return handle(service).execute(call);
 	}
 
 	/**
@@ -193,30 +213,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 */
 	public <T, E extends Exception> T execute(String service, @Nullable String key, boolean idempotent,
 			InstanceCall<T, E> call) throws E {
-		ServiceCall attempt = startCall(service, key);
-		if (attempt == null) {
-			throw new ServiceUnavailableException(Validation.serviceName(service));
-		}
-		@Nullable Exception previous = null;
-		while (true) {
-			try {
-				T result = call.call(attempt.instance());
-				attempt.succeeded();
-				return result;
-			}
-			catch (Exception ex) {
-				attempt.failed();
-				if (previous != null) {
-					ex.addSuppressed(previous);
-				}
-				previous = ex;
-				ServiceCall next = idempotent ? retry(attempt) : null;
-				if (next == null) {
-					throw DiscoveryClient.<E>rethrow(ex);
-				}
-				attempt = next;
-			}
-		}
+		return handle(service).execute(key, idempotent, call);
 	}
 
 	/**
@@ -231,9 +228,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @throws DiscoveryException if this is the first lookup and the registry is unreachable
 	 */
 	public AutoCloseable addListener(String service, Consumer<ServiceEvent> listener) {
-		ServiceView view = view(service);
-		view.listeners.add(listener);
-		return () -> view.listeners.remove(listener);
+		return handle(service).addListener(listener);
 	}
 
 	/**
@@ -261,7 +256,11 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @return the watched service names
 	 */
 	public Set<String> getWatchedServices() {
-		return Set.copyOf(this.views.keySet());
+		return this.handles.values()
+			.stream()
+			.filter(ServiceHandle::loaded)
+			.map(ServiceHandle::name)
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
@@ -270,151 +269,19 @@ public final class DiscoveryClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		for (ServiceView view : this.views.values()) {
-			view.close();
+		for (ServiceHandle handle : this.handles.values()) {
+			handle.close();
 		}
-		this.views.clear();
+		this.handles.clear();
 	}
 
-	private Optional<ServiceInstance> pick(ServiceView view, @Nullable String key) {
-		ServiceInstance chosen = view.balancer.choose(key);
-		if (chosen == null) {
-			return Optional.empty();
-		}
-		Optional<ServiceInstance> cached = view.snapshot().choices().get(chosen);
-		return (cached != null) ? cached : Optional.of(chosen);
-	}
-
-	private static @Nullable ServiceCall retry(ServiceCall attempt) {
-		try {
-			return attempt.retry();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <E extends Exception> E rethrow(Exception ex) {
-		if (ex instanceof RuntimeException runtime) {
-			throw runtime;
-		}
-		return (E) ex;
-	}
-
-	private ServiceView view(String service) {
-		ServiceView view = this.views.get(service);
-		if (view == null || view.snapshot == null) {
-			view = load(Validation.serviceName(service));
-		}
-		return view;
-	}
-
-	private ServiceView load(String service) {
-		if (this.closed) {
-			throw new IllegalStateException("DiscoveryClient is closed");
-		}
-		ServiceView view = this.views.computeIfAbsent(service,
-				(name) -> new ServiceView(name, this.policyForService.apply(name)));
-		view.load();
-		return view;
-	}
-
-	private final class ServiceView {
-
-		private final String service;
-
-		private final ServiceBalancer balancer;
-
-		private final List<Consumer<ServiceEvent>> listeners = new CopyOnWriteArrayList<>();
-
-		private volatile @Nullable Snapshot snapshot;
-
-		private @Nullable AutoCloseable watch;
-
-		ServiceView(String service, BalancingPolicy policy) {
-			this.service = service;
-			this.balancer = new ServiceBalancer(policy, () -> snapshot().up(), DiscoveryClient.this.clock);
-		}
-
-		Snapshot snapshot() {
-			Snapshot current = this.snapshot;
-			if (current == null) {
-				throw new IllegalStateException("snapshot of " + this.service + " read before it was loaded");
-			}
-			return current;
-		}
-
-		synchronized void load() {
-			if (this.snapshot != null) {
-				return;
-			}
-			update(DiscoveryClient.this.backend.instances(this.service));
-			this.watch = DiscoveryClient.this.backend.watch(this.service, this::update);
-		}
-
-		synchronized void update(List<ServiceInstance> instances) {
-			List<ServiceInstance> all = new ArrayList<>(instances);
-			all.sort(BY_ID);
-			Snapshot previous = this.snapshot;
-			if (previous != null && previous.all().equals(all)) {
-				return;
-			}
-			this.snapshot = Snapshot.of(all);
-			if (previous != null) {
-				publish(ServiceEvents.between(previous.all(), all));
-			}
-		}
-
-		private void publish(List<ServiceEvent> events) {
-			for (ServiceEvent event : events) {
-				notify(this.listeners, event);
-				notify(DiscoveryClient.this.globalListeners, event);
-			}
-		}
-
-		private void notify(List<Consumer<ServiceEvent>> listeners, ServiceEvent event) {
-			for (Consumer<ServiceEvent> listener : listeners) {
-				try {
-					listener.accept(event);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Listener of service '{}' failed on {}", this.service, event.type(), ex);
-				}
-			}
-		}
-
-		synchronized void close() {
-			AutoCloseable current = this.watch;
-			this.watch = null;
-			if (current != null) {
-				try {
-					current.close();
-				}
-				catch (Exception ex) {
-					logger.warn("Could not close the watch of service '{}'", this.service, ex);
-				}
-			}
-		}
-
-	}
-
-	private record Snapshot(List<ServiceInstance> all, List<ServiceInstance> up,
-			Map<ServiceInstance, Optional<ServiceInstance>> choices) {
-
-		static Snapshot of(List<ServiceInstance> sorted) {
-			List<ServiceInstance> up = new ArrayList<>();
-			Map<ServiceInstance, Optional<ServiceInstance>> choices = new IdentityHashMap<>();
-			for (ServiceInstance instance : sorted) {
-				if (instance.status() == InstanceStatus.UP) {
-					up.add(instance);
-					choices.put(instance, Optional.of(instance));
-				}
-			}
-			return new Snapshot(List.copyOf(sorted), List.copyOf(up), choices);
-		}
-
+	/**
+	 * Finds the handle of a service by the name as given, checking and lower-casing the name
+	 * only when that finds none.
+	 */
+	private ServiceHandle handle(String service) {
+		ServiceHandle handle = this.handles.get(service);
+		return (handle != null) ? handle : service(service);
 	}
 
 }

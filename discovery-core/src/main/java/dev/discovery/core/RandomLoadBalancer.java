@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Picks a candidate uniformly at random, from the calling thread's own generator.
  */
-final class RandomLoadBalancer implements LoadBalancer {
+final class RandomLoadBalancer implements IndexedLoadBalancer {
 
 	private final IntUnaryOperator nextIndex;
 
@@ -26,12 +26,9 @@ final class RandomLoadBalancer implements LoadBalancer {
 	}
 
 	@Override
-	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, @Nullable String key) {
+	public int chooseIndex(List<ServiceInstance> candidates, @Nullable String key) {
 		int size = candidates.size();
-		if (size == 0) {
-			return null;
-		}
-		return candidates.get(this.nextIndex.applyAsInt(size));
+		return (size != 0) ? this.nextIndex.applyAsInt(size) : -1;
 	}
 
 }

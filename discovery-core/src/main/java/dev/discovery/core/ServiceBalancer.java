@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -15,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * Chooses among one service's UP instances as its {@link BalancingPolicy} says, and keeps
  * the {@link InstanceStats} its {@link ServiceCall}s report. The candidates are computed
  * once per snapshot and per ejection change and then reused, so a pick takes no lock and
- * allocates nothing beyond what the strategy does; working them out again (after a change)
- * and ejecting happen under this object's monitor.
+ * allocates nothing beyond what the strategy does, and {@link #choose} returns an
+ * {@link Optional} made once per candidate; working them out again (after a change) and
+ * ejecting happen under this object's monitor.
  */
 final class ServiceBalancer {
 
@@ -32,6 +34,8 @@ final class ServiceBalancer {
 
 	private volatile @Nullable Plan plan;
 
+	private volatile @Nullable Choices choices;
+
 	/**
 	 * Creates the balancer of one service.
 	 * @param policy how to choose
@@ -45,8 +49,14 @@ final class ServiceBalancer {
 		this.clock = clock;
 	}
 
-	@Nullable ServiceInstance choose(@Nullable String key) {
-		return this.policy.balancer().choose(plan().candidates(), key);
+	Optional<ServiceInstance> choose(@Nullable String key) {
+		TrackedCandidates candidates = plan().candidates();
+		Choices current = this.choices;
+		if (current == null || current.candidates() != candidates) {
+			current = Choices.of(candidates, this.policy.balancer());
+			this.choices = current;
+		}
+		return current.choose(this.policy.balancer(), key);
 	}
 
 	@Nullable ServiceCall start(@Nullable String key) {
@@ -206,6 +216,50 @@ final class ServiceBalancer {
 				LongSupplier clock) {
 			return new TrackedCandidates(instances.toArray(ServiceInstance[]::new),
 					instances.stream().map(stats::get).toArray(InstanceStats[]::new), clock);
+		}
+
+	}
+
+	/**
+	 * The choices {@link #choose} returns for one candidate list: for an
+	 * {@link IndexedLoadBalancer} by position, each made on its first pick; for another
+	 * strategy by instance, all made up front.
+	 */
+	private record Choices(List<ServiceInstance> candidates, Optional<ServiceInstance>[] byIndex,
+			Map<ServiceInstance, Optional<ServiceInstance>> byInstance) {
+
+		@SuppressWarnings("unchecked")
+		static Choices of(List<ServiceInstance> candidates, LoadBalancer balancer) {
+			if (balancer instanceof IndexedLoadBalancer) {
+				return new Choices(candidates, new Optional[candidates.size()], Map.of());
+			}
+			Map<ServiceInstance, Optional<ServiceInstance>> byInstance = new IdentityHashMap<>();
+			for (ServiceInstance candidate : candidates) {
+				byInstance.put(candidate, Optional.of(candidate));
+			}
+			return new Choices(candidates, new Optional[0], byInstance);
+		}
+
+		Optional<ServiceInstance> choose(LoadBalancer balancer, @Nullable String key) {
+			if (balancer instanceof IndexedLoadBalancer indexed) {
+				int index = indexed.chooseIndex(this.candidates, key);
+				return (index >= 0) ? at(index) : Optional.empty();
+			}
+			ServiceInstance chosen = balancer.choose(this.candidates, key);
+			if (chosen == null) {
+				return Optional.empty();
+			}
+			Optional<ServiceInstance> prepared = this.byInstance.get(chosen);
+			return (prepared != null) ? prepared : Optional.of(chosen);
+		}
+
+		private Optional<ServiceInstance> at(int index) {
+			Optional<ServiceInstance> prepared = this.byIndex[index];
+			if (prepared == null) {
+				prepared = Optional.of(this.candidates.get(index));
+				this.byIndex[index] = prepared;
+			}
+			return prepared;
 		}
 
 	}

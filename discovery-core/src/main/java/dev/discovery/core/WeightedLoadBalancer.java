@@ -2,7 +2,6 @@ package dev.discovery.core;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,34 +12,51 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The plan for one cycle is made once per candidate list (recognised by identity, so the
  * unchanged snapshot that {@link DiscoveryClient} passes costs nothing) and then walked with
- * an atomic counter, which keeps picks free of locks and allocation. Weights are first
- * divided by their greatest common divisor. When computing nginx's exact order would take
- * too long ({@code instances × sum(weights) > 50 000 000}), the cycle instead visits the
- * weight positions in a scattered order (a stride coprime with the cycle length, near its
- * golden section) and maps each to its instance by binary search: still exactly
- * {@code weight} picks per cycle each, still spread out, but not nginx's exact order.
+ * a {@link StripedSequence}, which keeps picks free of locks and allocation and lets threads
+ * on different cores count without contending. One thread's picks (while no other thread
+ * shares its stripe) follow the cycle exactly; the picks of many threads walk it per
+ * stripe, so over any stretch each candidate's count is off its exact share by less than
+ * its weight times the number of stripes.
+ * <p>
+ * Weights are first divided by their greatest common divisor. When computing nginx's exact
+ * order would take too long ({@code instances × sum(weights) > 50 000 000}), the cycle
+ * instead visits the weight positions in a scattered order (a stride coprime with the cycle
+ * length, near its golden section) and maps each to its instance by binary search: still
+ * exactly {@code weight} picks per cycle each, still spread out, but not nginx's exact order.
  */
-final class WeightedLoadBalancer implements LoadBalancer {
+final class WeightedLoadBalancer implements IndexedLoadBalancer {
 
 	private static final long MAX_EXACT_WORK = 50_000_000L;
 
 	private static final double GOLDEN_SECTION = 0.6180339887498949;
 
-	private final AtomicLong next = new AtomicLong();
+	private final StripedSequence next;
 
 	private volatile @Nullable Plan plan;
 
+	WeightedLoadBalancer() {
+		this(new StripedSequence());
+	}
+
+	/**
+	 * Creates a balancer counting with the given sequence, so that tests can fix the stripes.
+	 * @param next the sequence of pick numbers
+	 */
+	WeightedLoadBalancer(StripedSequence next) {
+		this.next = next;
+	}
+
 	@Override
-	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, @Nullable String key) {
+	public int chooseIndex(List<ServiceInstance> candidates, @Nullable String key) {
 		if (candidates.isEmpty()) {
-			return null;
+			return -1;
 		}
 		Plan current = this.plan;
 		if (current == null || current.candidates() != candidates) {
 			current = Plan.of(candidates);
 			this.plan = current;
 		}
-		return candidates.get(current.index(this.next.getAndIncrement()));
+		return current.index(this.next.next());
 	}
 
 	/**

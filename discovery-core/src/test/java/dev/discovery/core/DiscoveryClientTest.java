@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class DiscoveryClientTest {
 
@@ -191,6 +192,65 @@ class DiscoveryClientTest {
 		client.choose("billing");
 
 		assertThat(asked).containsExactly("orders", "billing");
+	}
+
+	@Test
+	void serviceGivesOneHandlePerServiceWhateverTheCase() {
+		this.backend.set("orders", List.of(this.a));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		ServiceHandle handle = client.service("Orders");
+
+		assertThat(client.service("orders")).isSameAs(handle);
+		assertThat(handle.name()).isEqualTo("orders");
+		assertThat(this.backend.fetches.get()).isEqualTo(1);
+		assertThat(client.getWatchedServices()).containsExactly("orders");
+	}
+
+	@Test
+	void handleSharesTheBalancerWithTheByNameMethodsAndFollowsTheWatch() {
+		this.backend.set("orders", List.of(this.a, this.b));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		ServiceHandle handle = client.service("orders");
+
+		assertThat(handle.choose()).contains(this.a);
+		assertThat(client.choose("orders")).contains(this.b);
+		assertThat(client.choose("ORDERS")).contains(this.a);
+
+		this.backend.deliver("orders", List.of(this.b));
+
+		assertThat(handle.instances()).containsExactly(this.b);
+		assertThat(handle.allInstances()).containsExactly(this.b);
+		assertThat(handle.choose()).contains(this.b);
+	}
+
+	@Test
+	void handleOfAClosedClientRefusesToServe() {
+		this.backend.set("orders", List.of(this.a));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		ServiceHandle handle = client.service("orders");
+
+		client.close();
+
+		assertThatIllegalStateException().isThrownBy(handle::choose).withMessage("DiscoveryClient is closed");
+		assertThatIllegalStateException().isThrownBy(handle::instances);
+		assertThatIllegalStateException().isThrownBy(() -> client.service("orders"));
+		assertThatIllegalStateException().isThrownBy(() -> client.choose("orders"));
+		assertThat(this.backend.fetches.get()).isEqualTo(1);
+	}
+
+	@Test
+	void serviceWhoseFirstLookupFailedIsNotWatched() {
+		this.backend.reachable = false;
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> client.choose("orders"));
+
+		assertThat(client.getWatchedServices()).isEmpty();
+		this.backend.reachable = true;
+		this.backend.set("orders", List.of(this.a));
+		assertThat(client.choose("orders")).contains(this.a);
+		assertThat(client.getWatchedServices()).containsExactly("orders");
 	}
 
 	@Test

@@ -40,30 +40,41 @@ class LoadBalancersTest {
 	@Test
 	void roundRobinUnderTwoThreadsVisitsEveryInstanceOncePerCycle() throws Exception {
 		List<ServiceInstance> instances = instances(7);
-		LoadBalancer balancer = LoadBalancers.byName("round-robin");
 		int cycles = 20_000;
-		ExecutorService pool = Executors.newFixedThreadPool(2);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<Map<ServiceInstance, Integer>>> results = new ArrayList<>();
-		for (int t = 0; t < 2; t++) {
-			results.add(pool.submit(() -> {
-				start.await();
-				Map<ServiceInstance, Integer> counts = new HashMap<>();
-				for (int i = 0; i < cycles * instances.size() / 2; i++) {
-					counts.merge(balancer.choose(instances, null), 1, Integer::sum);
-				}
-				return counts;
-			}));
-		}
-		start.countDown();
-		Map<ServiceInstance, Integer> total = new HashMap<>();
-		for (Future<Map<ServiceInstance, Integer>> result : results) {
-			result.get(30, TimeUnit.SECONDS).forEach((instance, count) -> total.merge(instance, count, Integer::sum));
-		}
-		pool.shutdown();
+
+		Map<String, Integer> total = pickInTwoThreads(LoadBalancers.byName("round-robin"), instances,
+				cycles * instances.size() / 2);
 
 		assertThat(total).hasSize(instances.size());
 		assertThat(total.values()).containsOnly(cycles);
+	}
+
+	@Test
+	void roundRobinUnderTwoThreadsStraysFromTheShareByLessThanTheStripes() throws Exception {
+		List<ServiceInstance> instances = instances(7);
+		StripedSequence sequence = new StripedSequence(4);
+		int picksPerThread = 10_003;
+
+		Map<String, Integer> total = pickInTwoThreads(new RoundRobinLoadBalancer(sequence), instances, picksPerThread);
+
+		double share = 2.0 * picksPerThread / instances.size();
+		assertThat(total).hasSize(instances.size());
+		assertThat(total.values()).allSatisfy((count) -> assertThat((double) count).isCloseTo(share,
+				within((double) sequence.stripes())));
+	}
+
+	@Test
+	void weightedUnderTwoThreadsStraysFromTheShareByLessThanWeightTimesStripes() throws Exception {
+		List<ServiceInstance> instances = List.of(weighted("a", 5), weighted("b", 1), weighted("c", 1));
+		StripedSequence sequence = new StripedSequence(4);
+		int picksPerThread = 7_003;
+
+		Map<String, Integer> total = pickInTwoThreads(new WeightedLoadBalancer(sequence), instances, picksPerThread);
+
+		double cycles = 2.0 * picksPerThread / 7;
+		assertThat((double) total.get("a")).isCloseTo(5 * cycles, within(5.0 * sequence.stripes()));
+		assertThat((double) total.get("b")).isCloseTo(cycles, within((double) sequence.stripes()));
+		assertThat((double) total.get("c")).isCloseTo(cycles, within((double) sequence.stripes()));
 	}
 
 	@Test
@@ -186,6 +197,34 @@ class LoadBalancersTest {
 	@Test
 	void eachCallReturnsAnIndependentBalancer() {
 		assertThat(LoadBalancers.byName("round-robin")).isNotSameAs(LoadBalancers.byName("round-robin"));
+	}
+
+	private static Map<String, Integer> pickInTwoThreads(LoadBalancer balancer, List<ServiceInstance> instances,
+			int picksPerThread) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<Map<String, Integer>>> results = new ArrayList<>();
+		for (int t = 0; t < 2; t++) {
+			results.add(pool.submit(() -> {
+				start.await();
+				Map<String, Integer> counts = new HashMap<>();
+				for (int i = 0; i < picksPerThread; i++) {
+					counts.merge(balancer.choose(instances, null).id(), 1, Integer::sum);
+				}
+				return counts;
+			}));
+		}
+		start.countDown();
+		Map<String, Integer> total = new HashMap<>();
+		try {
+			for (Future<Map<String, Integer>> result : results) {
+				result.get(30, TimeUnit.SECONDS).forEach((id, count) -> total.merge(id, count, Integer::sum));
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		return total;
 	}
 
 	private static List<ServiceInstance> instances(int count) {

@@ -96,7 +96,7 @@ class PowerOfTwoChoicesLoadBalancerTest {
 
 		up.set(0, later);
 
-		assertThat(balancer.choose(null)).isEqualTo(this.instances.get(4));
+		assertThat(balancer.choose(null)).contains(this.instances.get(4));
 	}
 
 	@Test

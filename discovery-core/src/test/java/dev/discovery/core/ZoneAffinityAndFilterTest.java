@@ -128,7 +128,7 @@ class ZoneAffinityAndFilterTest {
 	private static Set<ServiceInstance> picks(ServiceBalancer balancer) {
 		Set<ServiceInstance> picked = new HashSet<>();
 		for (int i = 0; i < 40; i++) {
-			picked.add(balancer.choose(null));
+			picked.add(balancer.choose(null).orElseThrow());
 		}
 		return picked;
 	}

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 
+import dev.discovery.core.ServiceHandle;
 import dev.discovery.core.ServiceInstance;
 import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
@@ -98,9 +99,11 @@ final class DiscoveryNameResolver extends NameResolver {
 	}
 
 	private void watch() {
+		ServiceHandle handle;
 		AutoCloseable subscribed;
 		try {
-			subscribed = this.options.client().addListener(this.service, (event) -> resolve());
+			handle = this.options.client().service(this.service);
+			subscribed = handle.addListener((event) -> resolve(handle));
 		}
 		catch (RuntimeException ex) {
 			this.syncContext.execute(() -> failed(ex));
@@ -113,7 +116,7 @@ final class DiscoveryNameResolver extends NameResolver {
 			}
 			this.subscription = subscribed;
 		}
-		resolve();
+		resolve(handle);
 	}
 
 	private void failed(RuntimeException ex) {
@@ -129,12 +132,12 @@ final class DiscoveryNameResolver extends NameResolver {
 	 * Reads the client's current snapshot and queues it for the channel; reading and queueing
 	 * under one lock keeps results in the order of the snapshots.
 	 */
-	private void resolve() {
+	private void resolve(ServiceHandle handle) {
 		synchronized (this) {
 			if (this.shutdown) {
 				return;
 			}
-			ResolutionResult result = result(this.options.client().getInstances(this.service));
+			ResolutionResult result = result(handle);
 			this.syncContext.executeLater(() -> publish(result));
 		}
 		this.syncContext.drain();
@@ -148,7 +151,8 @@ final class DiscoveryNameResolver extends NameResolver {
 		this.listener.onResult2(result);
 	}
 
-	private ResolutionResult result(List<ServiceInstance> up) {
+	private ResolutionResult result(ServiceHandle handle) {
+		List<ServiceInstance> up = handle.instances();
 		List<EquivalentAddressGroup> addresses = new ArrayList<>(up.size());
 		Set<String> unusable = new HashSet<>();
 		for (ServiceInstance instance : up) {
@@ -165,7 +169,7 @@ final class DiscoveryNameResolver extends NameResolver {
 			addresses.add(new EquivalentAddressGroup(new InetSocketAddress(instance.host(), port),
 					Attributes.newBuilder().set(ResolvedService.INSTANCE_ID, instance.id()).build()));
 		}
-		ResolvedService resolved = new ResolvedService(this.options.client(), this.service, unusable);
+		ResolvedService resolved = new ResolvedService(handle, unusable);
 		return ResolutionResult.newBuilder()
 			.setAddressesOrError(StatusOr.fromValue(List.copyOf(addresses)))
 			.setAttributes(Attributes.newBuilder().set(ResolvedService.KEY, resolved).build())

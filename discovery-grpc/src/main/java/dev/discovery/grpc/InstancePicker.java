@@ -46,7 +46,7 @@ final class InstancePicker extends SubchannelPicker {
 		String key = (this.hashKey != null) ? args.getHeaders().get(this.hashKey) : null;
 		ServiceCall call;
 		try {
-			call = this.service.client().startCall(this.service.service(), key);
+			call = this.service.handle().startCall(key);
 		}
 		catch (RuntimeException ex) {
 			return PickResult.withError(Status.UNAVAILABLE

@@ -2,6 +2,7 @@ package dev.discovery.spring.cloud;
 
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.ServiceCall;
+import dev.discovery.core.ServiceHandle;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -31,7 +32,8 @@ import org.springframework.http.HttpHeaders;
  * {@code LoadBalancerClient.choose(serviceId)} makes, is not tracked, since nothing
  * reports its end. The consistent-hash key is the value of the
  * service's hash header. Only the first choice of a service may read the registry, and it
- * does so off the caller's thread. Thread-safe.
+ * does so off the caller's thread; it keeps the service's {@link ServiceHandle}, so later
+ * choices do not look the service up by name. Thread-safe.
  */
 public class BalancingPolicyLoadBalancer implements ReactorServiceInstanceLoadBalancer {
 
@@ -41,7 +43,7 @@ public class BalancingPolicyLoadBalancer implements ReactorServiceInstanceLoadBa
 
 	private final @Nullable String hashHeader;
 
-	private volatile boolean loaded;
+	private volatile @Nullable ServiceHandle handle;
 
 	/**
 	 * Creates the balancer.
@@ -64,26 +66,27 @@ public class BalancingPolicyLoadBalancer implements ReactorServiceInstanceLoadBa
 	 */
 	@Override
 	public Mono<Response<ServiceInstance>> choose(Request request) {
-		if (this.loaded) {
-			return Mono.just(respond(request));
+		ServiceHandle loaded = this.handle;
+		if (loaded != null) {
+			return Mono.just(respond(loaded, request));
 		}
 		return Mono.fromCallable(() -> {
-			Response<ServiceInstance> response = respond(request);
-			this.loaded = true;
-			return response;
+			ServiceHandle first = this.client.service(this.service);
+			this.handle = first;
+			return respond(first, request);
 		}).subscribeOn(Schedulers.boundedElastic());
 	}
 
-	private Response<ServiceInstance> respond(Request<?> request) {
+	private Response<ServiceInstance> respond(ServiceHandle handle, Request<?> request) {
 		Object context = request.getContext();
 		if (context == null) {
-			return this.client.choose(this.service)
+			return handle.choose()
 				.<Response<ServiceInstance>>map((instance) -> new DefaultResponse(CloudServiceInstance.of(instance)))
 				.orElseGet(EmptyResponse::new);
 		}
 		ServiceCall call = retryOf(context);
 		if (call == null) {
-			call = this.client.startCall(this.service, hashKey(context));
+			call = handle.startCall(hashKey(context));
 		}
 		if (call == null) {
 			return new EmptyResponse();
