@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.discovery.core.ServiceInstance;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The instances of one service as its watch last saw them, by key, with a grace after an
+ * The instances of one service as its watch last saw them, by id, with a grace after an
  * outage.
  * <p>
  * When etcd comes back after it could not be reached for a whole lease TTL, it expires
@@ -16,9 +17,16 @@ import dev.discovery.core.ServiceInstance;
  * register again moments later. So for one grace period after such an outage, an instance
  * whose key is deleted, or that a fresh read no longer finds, stays in the view; it leaves
  * when the grace ends unless it was written again. Outside that period every change applies
- * at once. Not thread-safe: its watch's scheduler thread owns it.
+ * at once.
+ * <p>
+ * Instances are held by their id, the instance's own string, rather than by their key,
+ * which would cost a second string per cached instance: under the service's prefix a key
+ * is the prefix and the id, and keys of any other form never hold an instance. Not
+ * thread-safe: its watch's scheduler thread owns it.
  */
 final class ServiceView {
+
+	private final String prefix;
 
 	private final Duration grace;
 
@@ -32,9 +40,11 @@ final class ServiceView {
 
 	/**
 	 * Creates an empty view.
+	 * @param prefix the prefix of the service's keys, ending with a slash
 	 * @param grace how long instances that disappear right after an outage are kept
 	 */
-	ServiceView(Duration grace) {
+	ServiceView(String prefix, Duration grace) {
+		this.prefix = prefix;
 		this.grace = grace;
 	}
 
@@ -53,26 +63,27 @@ final class ServiceView {
 			this.inGrace = true;
 			this.graceEndsAt = System.nanoTime() + this.grace.toNanos();
 		}
+		Map<String, ServiceInstance> readById = new TreeMap<>();
+		read.values().forEach((instance) -> readById.put(instance.id(), instance));
 		if (inGrace()) {
-			this.present.forEach((key, instance) -> {
-				if (!read.containsKey(key)) {
-					this.held.put(key, instance);
+			this.present.forEach((id, instance) -> {
+				if (!readById.containsKey(id)) {
+					this.held.put(id, instance);
 				}
 			});
 		}
 		this.present.clear();
-		this.present.putAll(read);
+		this.present.putAll(readById);
 		this.held.keySet().removeAll(this.present.keySet());
 	}
 
 	/**
 	 * Applies a write of an instance.
-	 * @param key the key
-	 * @param instance the instance written
+	 * @param instance the instance written, read from its key under the prefix
 	 */
-	void put(String key, ServiceInstance instance) {
-		this.held.remove(key);
-		this.present.put(key, instance);
+	void put(ServiceInstance instance) {
+		this.held.remove(instance.id());
+		this.present.put(instance.id(), instance);
 	}
 
 	/**
@@ -80,9 +91,13 @@ final class ServiceView {
 	 * @param key the key
 	 */
 	void deleted(String key) {
-		ServiceInstance gone = this.present.remove(key);
+		String id = idOf(key);
+		if (id == null) {
+			return;
+		}
+		ServiceInstance gone = this.present.remove(id);
 		if (gone != null && inGrace()) {
-			this.held.put(key, gone);
+			this.held.put(id, gone);
 		}
 	}
 
@@ -91,8 +106,11 @@ final class ServiceView {
 	 * @param key the key
 	 */
 	void discard(String key) {
-		this.present.remove(key);
-		this.held.remove(key);
+		String id = idOf(key);
+		if (id != null) {
+			this.present.remove(id);
+			this.held.remove(id);
+		}
 	}
 
 	/**
@@ -110,7 +128,7 @@ final class ServiceView {
 	}
 
 	/**
-	 * Lists the instances, those kept by the grace included, in key order.
+	 * Lists the instances, those kept by the grace included, in the order of their keys.
 	 * @return an immutable list
 	 */
 	List<ServiceInstance> instances() {
@@ -120,6 +138,13 @@ final class ServiceView {
 		Map<String, ServiceInstance> all = new TreeMap<>(this.held);
 		all.putAll(this.present);
 		return List.copyOf(all.values());
+	}
+
+	private @Nullable String idOf(String key) {
+		if (!key.startsWith(this.prefix) || key.indexOf('/', this.prefix.length()) >= 0) {
+			return null;
+		}
+		return key.substring(this.prefix.length());
 	}
 
 	private boolean inGrace() {
