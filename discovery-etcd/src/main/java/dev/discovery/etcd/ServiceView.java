@@ -1,6 +1,8 @@
 package dev.discovery.etcd;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,10 +21,10 @@ import org.jspecify.annotations.Nullable;
  * when the grace ends unless it was written again. Outside that period every change applies
  * at once.
  * <p>
- * Instances are held by their id, the instance's own string, rather than by their key,
- * which would cost a second string per cached instance: under the service's prefix a key
- * is the prefix and the id, and keys of any other form never hold an instance. Not
- * thread-safe: its watch's scheduler thread owns it.
+ * Instances are held in a list sorted by id, found by binary search on the instance's own
+ * id rather than by their key, which would cost a second string and a map entry per cached
+ * instance: under the service's prefix a key is the prefix and the id, and keys of any
+ * other form never hold an instance. Not thread-safe: its watch's scheduler thread owns it.
  */
 final class ServiceView {
 
@@ -30,7 +32,9 @@ final class ServiceView {
 
 	private final Duration grace;
 
-	private final Map<String, ServiceInstance> present = new TreeMap<>();
+	private static final Comparator<ServiceInstance> BY_ID = Comparator.comparing(ServiceInstance::id);
+
+	private final List<ServiceInstance> present = new ArrayList<>();
 
 	private final Map<String, ServiceInstance> held = new TreeMap<>();
 
@@ -63,18 +67,18 @@ final class ServiceView {
 			this.inGrace = true;
 			this.graceEndsAt = System.nanoTime() + this.grace.toNanos();
 		}
-		Map<String, ServiceInstance> readById = new TreeMap<>();
-		read.values().forEach((instance) -> readById.put(instance.id(), instance));
+		List<ServiceInstance> sorted = new ArrayList<>(read.values());
+		sorted.sort(BY_ID);
 		if (inGrace()) {
-			this.present.forEach((id, instance) -> {
-				if (!readById.containsKey(id)) {
-					this.held.put(id, instance);
+			for (ServiceInstance instance : this.present) {
+				if (indexOf(sorted, instance.id()) < 0) {
+					this.held.put(instance.id(), instance);
 				}
-			});
+			}
 		}
 		this.present.clear();
-		this.present.putAll(readById);
-		this.held.keySet().removeAll(this.present.keySet());
+		this.present.addAll(sorted);
+		this.held.keySet().removeIf((id) -> indexOf(this.present, id) >= 0);
 	}
 
 	/**
@@ -83,7 +87,13 @@ final class ServiceView {
 	 */
 	void put(ServiceInstance instance) {
 		this.held.remove(instance.id());
-		this.present.put(instance.id(), instance);
+		int index = indexOf(this.present, instance.id());
+		if (index >= 0) {
+			this.present.set(index, instance);
+		}
+		else {
+			this.present.add(-index - 1, instance);
+		}
 	}
 
 	/**
@@ -92,12 +102,13 @@ final class ServiceView {
 	 */
 	void deleted(String key) {
 		String id = idOf(key);
-		if (id == null) {
+		int index = (id != null) ? indexOf(this.present, id) : -1;
+		if (index < 0) {
 			return;
 		}
-		ServiceInstance gone = this.present.remove(id);
-		if (gone != null && inGrace()) {
-			this.held.put(id, gone);
+		ServiceInstance gone = this.present.remove(index);
+		if (inGrace()) {
+			this.held.put(gone.id(), gone);
 		}
 	}
 
@@ -107,10 +118,14 @@ final class ServiceView {
 	 */
 	void discard(String key) {
 		String id = idOf(key);
-		if (id != null) {
-			this.present.remove(id);
-			this.held.remove(id);
+		if (id == null) {
+			return;
 		}
+		int index = indexOf(this.present, id);
+		if (index >= 0) {
+			this.present.remove(index);
+		}
+		this.held.remove(id);
 	}
 
 	/**
@@ -133,11 +148,34 @@ final class ServiceView {
 	 */
 	List<ServiceInstance> instances() {
 		if (this.held.isEmpty()) {
-			return List.copyOf(this.present.values());
+			return List.copyOf(this.present);
 		}
 		Map<String, ServiceInstance> all = new TreeMap<>(this.held);
-		all.putAll(this.present);
+		this.present.forEach((instance) -> all.put(instance.id(), instance));
 		return List.copyOf(all.values());
+	}
+
+	/**
+	 * Finds an id in a list sorted by id.
+	 * @return the index of the instance with the id, or {@code -(insertion point) - 1}
+	 */
+	private static int indexOf(List<ServiceInstance> sorted, String id) {
+		int low = 0;
+		int high = sorted.size() - 1;
+		while (low <= high) {
+			int middle = (low + high) >>> 1;
+			int order = sorted.get(middle).id().compareTo(id);
+			if (order < 0) {
+				low = middle + 1;
+			}
+			else if (order > 0) {
+				high = middle - 1;
+			}
+			else {
+				return middle;
+			}
+		}
+		return -low - 1;
 	}
 
 	private @Nullable String idOf(String key) {

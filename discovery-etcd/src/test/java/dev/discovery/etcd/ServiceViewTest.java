@@ -63,6 +63,18 @@ class ServiceViewTest {
 	}
 
 	@Test
+	void writesKeepTheInstancesInKeyOrderAndReplaceTheSameId() {
+		this.view.put(this.c);
+		this.view.put(this.a);
+		this.view.put(this.b);
+		ServiceInstance bAgain = this.b.withStatus(InstanceStatus.DOWN);
+
+		this.view.put(bAgain);
+
+		assertThat(this.view.instances()).containsExactly(this.a, bAgain, this.c);
+	}
+
+	@Test
 	void keysOfAnotherFormNeverRemoveAnInstance() {
 		this.view.replace(Map.of(key("a"), this.a, key("b"), this.b), false);
 
