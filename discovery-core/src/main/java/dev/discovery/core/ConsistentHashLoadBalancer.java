@@ -22,9 +22,10 @@ import org.jspecify.annotations.Nullable;
  * by identity). A lookup reads one slot of an index that splits the ring into between half
  * as many and as many equal arcs as it has points, giving the first point of each, then
  * scans the one or two points of the arc: constant time, two cache lines, no allocation.
- * Measured at 1,000 instances with JMH, a lookup costs about 15 ns, 1.3 times an atomic
- * counter over an array. The ring costs 8 bytes per point and the index 4 bytes per arc,
- * about 1.8 KB per instance of average weight at 1,000 instances.
+ * Measured with JMH at 1,000 instances on a shared two-core machine, a lookup took 16 ns
+ * against 12 ns for an atomic counter over an array, where the binary search it replaced
+ * took 40 ns. The ring costs 8 bytes per point and the index 4 bytes per arc, about
+ * 1.8 KB per instance of average weight at 1,000 instances.
  */
 final class ConsistentHashLoadBalancer implements LoadBalancer {
 
