@@ -91,10 +91,10 @@ final class ConsistentHashLoadBalancer implements LoadBalancer {
 	/**
 	 * The points of one candidate list in ring order, each packed into a {@code long}: the
 	 * upper 32 bits of its position (signed order) above the index of the instance owning
-	 * it, and a bucket index of the first point at or after the start of each of
-	 * {@code 2^k} equal arcs. Points are compared on their upper 32 bits only; points that
-	 * share them are ordered by the id of their instance. The last entry, past every
-	 * position, wraps the ring around to the owner of the first point.
+	 * it in {@code instances}; and for each of {@code 2^(64 - arcShift)} equal arcs, the
+	 * first point at or after its start. Points are compared on their upper 32 bits only;
+	 * points that share them are ordered by the id of their instance. The last point, past
+	 * every position, wraps the ring around to the owner of the first.
 	 */
 	private record Ring(List<ServiceInstance> candidates, ServiceInstance[] instances, long[] points,
 			int[] firstPointOfArc, int arcShift) {
