@@ -132,6 +132,14 @@ final class ChooseSection {
 					String.format(Locale.ROOT, "worst %.1f ns/op (%s)", nanos.value(), nanos.where()),
 					nanos.value() <= 30));
 		}
+		Worst hashing = worst(figures, (n, threads) -> (n == largest)
+				? figures.get(new Key(Subject.CONSISTENT_HASH, n, threads)).nanos() : Double.NaN, true);
+		Worst hashingBytes = worst(figures, (n, threads) -> figures.get(new Key(Subject.CONSISTENT_HASH, n, threads)).bytes(),
+				true);
+		report.add(new Report.Verdict(label(Subject.CONSISTENT_HASH) + " at most 15 ns/op at N = " + largest + ", 0 B/op",
+				String.format(Locale.ROOT, "worst %.1f ns/op (%s), at most %.2f B/op (%s)", hashing.value(), hashing.where(),
+						hashingBytes.value(), hashingBytes.where()),
+				hashing.value() <= 15 && hashingBytes.value() < NO_ALLOCATION));
 		naiveVerdict(figures, report, Subject.CLIENT_CHOOSE, "DiscoveryClient.choose(name)", 3);
 		naiveVerdict(figures, report, Subject.CLIENT_SERVICE_CHOOSE, "ServiceHandle.choose()", 1.5);
 		anchorVerdict(figures, report, Subject.SCLB_FIXED, 15);

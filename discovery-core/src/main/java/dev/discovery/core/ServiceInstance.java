@@ -18,6 +18,12 @@ import org.jspecify.annotations.Nullable;
  * valid by construction: the canonical constructor checks every field with
  * {@link Validation} and stores service name, id and zone in lower case, tags and metadata
  * as sorted unmodifiable copies.
+ * <p>
+ * A client caches every instance of every service it watches, so the constructor keeps
+ * what instances have in common once: service name, host, zone, tags and metadata keys
+ * are {@linkplain String#intern() interned} (the JVM's string table holds them weakly, so
+ * a value no instance uses any more is collected, and there is no map of ours to bound),
+ * and empty tags and metadata are the shared {@link Set#of()} and {@link Map#of()}.
  *
  * @param service the service name
  * @param id the instance id, unique within the service
@@ -39,17 +45,38 @@ public record ServiceInstance(String service, String id, String host, int port, 
 	 * @throws NullPointerException if {@code status}, {@code tags} or {@code metadata} is null
 	 */
 	public ServiceInstance {
-		service = Validation.serviceName(service);
+		service = Validation.serviceName(service).intern();
 		id = Validation.instanceId(id);
-		host = Validation.host(host);
+		host = Validation.host(host).intern();
 		Validation.port("port", port);
 		zone = Validation.zone(zone);
+		if (zone != null) {
+			zone = zone.intern();
+		}
 		Validation.weight(weight);
 		Objects.requireNonNull(status, "status must not be null");
 		Validation.tags(Objects.requireNonNull(tags, "tags must not be null"));
 		Validation.metadata(Objects.requireNonNull(metadata, "metadata must not be null"));
-		tags = Collections.unmodifiableSet(new TreeSet<>(tags));
-		metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+		tags = sharedCopy(tags);
+		metadata = sharedCopy(metadata);
+	}
+
+	private static Set<String> sharedCopy(Set<String> tags) {
+		if (tags.isEmpty()) {
+			return Set.of();
+		}
+		Set<String> sorted = new TreeSet<>();
+		tags.forEach((tag) -> sorted.add(tag.intern()));
+		return Collections.unmodifiableSet(sorted);
+	}
+
+	private static Map<String, String> sharedCopy(Map<String, String> metadata) {
+		if (metadata.isEmpty()) {
+			return Map.of();
+		}
+		Map<String, String> sorted = new TreeMap<>();
+		metadata.forEach((key, value) -> sorted.put(key.intern(), value));
+		return Collections.unmodifiableMap(sorted);
 	}
 
 	/**

@@ -2,7 +2,10 @@ package dev.discovery.core;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +48,44 @@ class ServiceInstanceTest {
 		assertThat(instance.metadata()).containsOnlyKeys("version");
 		assertThat(instance.tags()).containsExactly("blue");
 		assertThat(instance.withStatus(InstanceStatus.DOWN).metadata()).isEqualTo(instance.metadata());
+	}
+
+	@Test
+	void instancesShareWhatTheyHaveInCommon() {
+		ServiceInstance first = ServiceInstance.builder(new String("orders"), new String("10.0.0.1"), 8080)
+			.zone(new String("eu-1"))
+			.tag(new String("blue"))
+			.metadata(new String("version"), "2")
+			.build();
+		ServiceInstance second = new ServiceInstance(new String("orders"), "orders-2", new String("10.0.0.1"), 8081, false,
+				new String("eu-1"), 1, Set.of(new String("blue")), Map.of(new String("version"), "3"), InstanceStatus.UP);
+
+		assertThat(second.service()).isSameAs(first.service());
+		assertThat(second.host()).isSameAs(first.host());
+		assertThat(second.zone()).isSameAs(first.zone());
+		assertThat(second.tags().iterator().next()).isSameAs(first.tags().iterator().next());
+		assertThat(second.metadata().keySet().iterator().next()).isSameAs(first.metadata().keySet().iterator().next());
+	}
+
+	@Test
+	void emptyTagsAndMetadataAreTheSharedEmptyCollections() {
+		ServiceInstance instance = new ServiceInstance("orders", "o-1", "h", 1, false, null, 1, new HashSet<>(),
+				new HashMap<>(), InstanceStatus.UP);
+
+		assertThat(instance.tags()).isSameAs(Set.of());
+		assertThat(instance.metadata()).isSameAs(Map.of());
+		assertThat(ServiceInstance.builder("orders", "h", 2).build().tags()).isSameAs(Set.of());
+	}
+
+	@Test
+	void tagsAndMetadataKeepTheirSortedOrder() {
+		ServiceInstance instance = ServiceInstance.builder("orders", "h", 1)
+			.tags(List.of("green", "blue", "red"))
+			.metadata(Map.of("zeta", "1", "alpha", "2"))
+			.build();
+
+		assertThat(instance.tags()).containsExactly("blue", "green", "red");
+		assertThat(instance.metadata().keySet()).containsExactly("alpha", "zeta");
 	}
 
 	@Test

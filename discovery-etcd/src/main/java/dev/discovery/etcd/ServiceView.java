@@ -1,14 +1,17 @@
 package dev.discovery.etcd;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import dev.discovery.core.ServiceInstance;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The instances of one service as its watch last saw them, by key, with a grace after an
+ * The instances of one service as its watch last saw them, by id, with a grace after an
  * outage.
  * <p>
  * When etcd comes back after it could not be reached for a whole lease TTL, it expires
@@ -16,13 +19,22 @@ import dev.discovery.core.ServiceInstance;
  * register again moments later. So for one grace period after such an outage, an instance
  * whose key is deleted, or that a fresh read no longer finds, stays in the view; it leaves
  * when the grace ends unless it was written again. Outside that period every change applies
- * at once. Not thread-safe: its watch's scheduler thread owns it.
+ * at once.
+ * <p>
+ * Instances are held in a list sorted by id, found by binary search on the instance's own
+ * id rather than by their key, which would cost a second string and a map entry per cached
+ * instance: under the service's prefix a key is the prefix and the id, and keys of any
+ * other form never hold an instance. Not thread-safe: its watch's scheduler thread owns it.
  */
 final class ServiceView {
 
+	private final String prefix;
+
 	private final Duration grace;
 
-	private final Map<String, ServiceInstance> present = new TreeMap<>();
+	private static final Comparator<ServiceInstance> BY_ID = Comparator.comparing(ServiceInstance::id);
+
+	private final List<ServiceInstance> present = new ArrayList<>();
 
 	private final Map<String, ServiceInstance> held = new TreeMap<>();
 
@@ -32,9 +44,11 @@ final class ServiceView {
 
 	/**
 	 * Creates an empty view.
+	 * @param prefix the prefix of the service's keys, ending with a slash
 	 * @param grace how long instances that disappear right after an outage are kept
 	 */
-	ServiceView(Duration grace) {
+	ServiceView(String prefix, Duration grace) {
+		this.prefix = prefix;
 		this.grace = grace;
 	}
 
@@ -53,26 +67,33 @@ final class ServiceView {
 			this.inGrace = true;
 			this.graceEndsAt = System.nanoTime() + this.grace.toNanos();
 		}
+		List<ServiceInstance> sorted = new ArrayList<>(read.values());
+		sorted.sort(BY_ID);
 		if (inGrace()) {
-			this.present.forEach((key, instance) -> {
-				if (!read.containsKey(key)) {
-					this.held.put(key, instance);
+			for (ServiceInstance instance : this.present) {
+				if (indexOf(sorted, instance.id()) < 0) {
+					this.held.put(instance.id(), instance);
 				}
-			});
+			}
 		}
 		this.present.clear();
-		this.present.putAll(read);
-		this.held.keySet().removeAll(this.present.keySet());
+		this.present.addAll(sorted);
+		this.held.keySet().removeIf((id) -> indexOf(this.present, id) >= 0);
 	}
 
 	/**
 	 * Applies a write of an instance.
-	 * @param key the key
-	 * @param instance the instance written
+	 * @param instance the instance written, read from its key under the prefix
 	 */
-	void put(String key, ServiceInstance instance) {
-		this.held.remove(key);
-		this.present.put(key, instance);
+	void put(ServiceInstance instance) {
+		this.held.remove(instance.id());
+		int index = indexOf(this.present, instance.id());
+		if (index >= 0) {
+			this.present.set(index, instance);
+		}
+		else {
+			this.present.add(-index - 1, instance);
+		}
 	}
 
 	/**
@@ -80,9 +101,14 @@ final class ServiceView {
 	 * @param key the key
 	 */
 	void deleted(String key) {
-		ServiceInstance gone = this.present.remove(key);
-		if (gone != null && inGrace()) {
-			this.held.put(key, gone);
+		String id = idOf(key);
+		int index = (id != null) ? indexOf(this.present, id) : -1;
+		if (index < 0) {
+			return;
+		}
+		ServiceInstance gone = this.present.remove(index);
+		if (inGrace()) {
+			this.held.put(gone.id(), gone);
 		}
 	}
 
@@ -91,8 +117,15 @@ final class ServiceView {
 	 * @param key the key
 	 */
 	void discard(String key) {
-		this.present.remove(key);
-		this.held.remove(key);
+		String id = idOf(key);
+		if (id == null) {
+			return;
+		}
+		int index = indexOf(this.present, id);
+		if (index >= 0) {
+			this.present.remove(index);
+		}
+		this.held.remove(id);
 	}
 
 	/**
@@ -110,16 +143,46 @@ final class ServiceView {
 	}
 
 	/**
-	 * Lists the instances, those kept by the grace included, in key order.
+	 * Lists the instances, those kept by the grace included, in the order of their keys.
 	 * @return an immutable list
 	 */
 	List<ServiceInstance> instances() {
 		if (this.held.isEmpty()) {
-			return List.copyOf(this.present.values());
+			return List.copyOf(this.present);
 		}
 		Map<String, ServiceInstance> all = new TreeMap<>(this.held);
-		all.putAll(this.present);
+		this.present.forEach((instance) -> all.put(instance.id(), instance));
 		return List.copyOf(all.values());
+	}
+
+	/**
+	 * Finds an id in a list sorted by id.
+	 * @return the index of the instance with the id, or {@code -(insertion point) - 1}
+	 */
+	private static int indexOf(List<ServiceInstance> sorted, String id) {
+		int low = 0;
+		int high = sorted.size() - 1;
+		while (low <= high) {
+			int middle = (low + high) >>> 1;
+			int order = sorted.get(middle).id().compareTo(id);
+			if (order < 0) {
+				low = middle + 1;
+			}
+			else if (order > 0) {
+				high = middle - 1;
+			}
+			else {
+				return middle;
+			}
+		}
+		return -low - 1;
+	}
+
+	private @Nullable String idOf(String key) {
+		if (!key.startsWith(this.prefix) || key.indexOf('/', this.prefix.length()) >= 0) {
+			return null;
+		}
+		return key.substring(this.prefix.length());
 	}
 
 	private boolean inGrace() {

@@ -91,7 +91,7 @@ final class ServiceWatch implements AutoCloseable {
 		this.requests = requests;
 		this.scheduler = scheduler;
 		this.backoff = backoff;
-		this.view = new ServiceView(outageGrace);
+		this.view = new ServiceView(prefix.toString(StandardCharsets.UTF_8), outageGrace);
 		this.dispatcher = new WatchDispatcher(service, deliveries, () -> this.snapshot, listener);
 	}
 
@@ -205,7 +205,7 @@ final class ServiceWatch implements AutoCloseable {
 			ServiceInstance instance = (event.getEventType() == WatchEvent.EventType.PUT)
 					? this.reader.read(event.getKeyValue()) : null;
 			if (instance != null) {
-				this.view.put(key, instance);
+				this.view.put(instance);
 			}
 			else if (event.getEventType() == WatchEvent.EventType.DELETE) {
 				this.view.deleted(key);
