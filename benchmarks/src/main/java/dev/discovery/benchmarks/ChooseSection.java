@@ -128,13 +128,22 @@ final class ChooseSection {
 					ratio.value() <= 2 && bytes.value() < NO_ALLOCATION));
 		}
 		int largest = Arrays.stream(this.plan.instanceCounts()).max().orElseThrow();
-		for (Subject subject : List.of(Subject.LEAST_REQUESTS_TRACKED, Subject.LATENCY_TRACKED, Subject.LEAST_REQUESTS,
-				Subject.LATENCY)) {
+		for (Subject subject : List.of(Subject.LEAST_REQUESTS, Subject.LATENCY)) {
 			Worst nanos = worst(figures, (n, threads) -> (n == largest) ? figures.get(new Key(subject, n, threads)).nanos()
 					: Double.NaN, true);
 			report.add(new Report.Verdict(label(subject) + " at most 30 ns/op at N = " + largest,
 					String.format(Locale.ROOT, "worst %.1f ns/op (%s)", nanos.value(), nanos.where()),
 					nanos.value() <= 30));
+		}
+		for (Subject subject : List.of(Subject.LEAST_REQUESTS_TRACKED, Subject.LATENCY_TRACKED)) {
+			Worst nanos = worst(figures, (n, threads) -> (n == largest) ? figures.get(new Key(subject, n, threads)).nanos()
+					: Double.NaN, true);
+			Worst bytes = worst(figures, (n, threads) -> (n == largest) ? figures.get(new Key(subject, n, threads)).bytes()
+					: Double.NaN, true);
+			report.add(new Report.Verdict(label(subject) + " call cycle at most 80 ns/op and 24 B/op at N = " + largest,
+					String.format(Locale.ROOT, "worst %.1f ns/op (%s), at most %.2f B/op (%s)", nanos.value(),
+							nanos.where(), bytes.value(), bytes.where()),
+					nanos.value() <= 80 && bytes.value() < 24 + NO_ALLOCATION));
 		}
 		anchorVerdict(figures, report, Subject.SCLB_FIXED, 15);
 		anchorVerdict(figures, report, Subject.SCLB_CACHING, 100);
