@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * time from one random {@code long}: Vose's alias method. The table splits the candidates'
  * weights into one column per candidate, each holding at most two candidates: a draw takes
  * a column with 32 of the bits and one of its two candidates with the other 32. Equal
- * weights need no table. Each candidate's probability is exact up to one part in 2^32.
+ * weights need no table. Each candidate's probability is exact to within {@code n} parts in
+ * 2^32 for {@code n} candidates.
  * Built once per candidate list; immutable.
  */
 final class WeightedDraw {
