@@ -117,10 +117,10 @@ final class PowerOfTwoChoicesLoadBalancer implements TrackingLoadBalancer {
 	}
 
 	/**
-	 * Finds an instance never measured and without a call in flight, scanning each candidate
-	 * list once in all: the scan resumes after the last instance it looked at, which is
-	 * measured, busy (its call will measure it) or the one returned. Afterwards an idle
-	 * unmeasured instance still costs nothing in comparisons, so it keeps being preferred.
+	 * Finds the first instance never measured and without a call in flight. Instances once
+	 * measured stay measured, so a scan starts after those at the front of the list; once a
+	 * scan finds none, the list is done with, since an idle unmeasured instance left (its
+	 * call ended without an outcome) still costs nothing when compared.
 	 */
 	private int idleUnmeasured(TrackedCandidates tracked) {
 		Unmeasured scan = this.unmeasured;
@@ -133,10 +133,14 @@ final class PowerOfTwoChoicesLoadBalancer implements TrackingLoadBalancer {
 		if (from == size) {
 			return -1;
 		}
+		int measuredFront = from;
 		for (int i = from; i < size; i++) {
 			InstanceStats stats = tracked.stats(i);
-			if (!stats.measured() && stats.inFlight() == 0) {
-				scan.from = i + 1;
+			if (stats.measured()) {
+				measuredFront += (measuredFront == i) ? 1 : 0;
+			}
+			else if (stats.inFlight() == 0) {
+				scan.from = measuredFront;
 				return i;
 			}
 		}
@@ -173,8 +177,9 @@ final class PowerOfTwoChoicesLoadBalancer implements TrackingLoadBalancer {
 	}
 
 	/**
-	 * How far the scan for unmeasured instances of one candidate list got. Threads may race
-	 * on it; a lost update only makes a later scan look at an instance again.
+	 * Where the scan for unmeasured instances of one candidate list starts: every instance
+	 * before {@code from} is measured, or all are done with when it is the list's size.
+	 * Threads may race on it; a lost update only makes a later scan start earlier.
 	 */
 	private static final class Unmeasured {
 
