@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * Load comes from {@link ServiceCall}s, which {@link DiscoveryClient} passes along with the
  * candidates; given a plain list, every instance counts as idle and a pick is one weighted
  * draw. Draws take constant time (see {@link WeightedDraw}). Lock-free; allocates only when
- * the candidate list changes, and while instances are still unmeasured.
+ * the candidate list changes.
  */
 final class PowerOfTwoChoicesLoadBalancer implements TrackingLoadBalancer {
 
@@ -107,12 +107,14 @@ final class PowerOfTwoChoicesLoadBalancer implements TrackingLoadBalancer {
 	 * whenever few calls are in flight, since one call is a large share of a small weight.
 	 */
 	private static boolean switchToSecond(TrackedCandidates tracked, int first, int second, RandomGenerator generator) {
-		long excess = (long) tracked.stats(first).inFlight() * tracked.get(second).weight()
-				- (long) tracked.stats(second).inFlight() * tracked.get(first).weight();
+		int firstWeight = tracked.get(first).weight();
+		int secondWeight = tracked.get(second).weight();
+		long excess = (long) tracked.stats(first).inFlight() * secondWeight
+				- (long) tracked.stats(second).inFlight() * firstWeight;
 		if (excess <= 0) {
 			return false;
 		}
-		long scale = (long) tracked.get(first).weight() * tracked.get(second).weight();
+		long scale = (long) firstWeight * secondWeight;
 		return excess >= scale || generator.nextLong(scale) < excess;
 	}
 
