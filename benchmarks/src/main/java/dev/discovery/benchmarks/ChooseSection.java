@@ -123,27 +123,37 @@ final class ChooseSection {
 		for (Subject subject : List.of(Subject.ROUND_ROBIN, Subject.RANDOM, Subject.WEIGHTED)) {
 			naiveVerdict(figures, report, subject, label(subject), 2);
 		}
-		int largest = Arrays.stream(this.plan.instanceCounts()).max().orElseThrow();
-		for (Subject subject : List.of(Subject.LEAST_REQUESTS_TRACKED, Subject.LATENCY_TRACKED, Subject.LEAST_REQUESTS,
-				Subject.LATENCY)) {
-			Worst nanos = worst(figures, (n, threads) -> (n == largest) ? figures.get(new Key(subject, n, threads)).nanos()
-					: Double.NaN, true);
-			report.add(new Report.Verdict(label(subject) + " at most 30 ns/op at N = " + largest,
-					String.format(Locale.ROOT, "worst %.1f ns/op (%s)", nanos.value(), nanos.where()),
-					nanos.value() <= 30));
+		for (Subject subject : List.of(Subject.LEAST_REQUESTS, Subject.LATENCY)) {
+			largestVerdict(figures, report, subject, "", 30, Double.POSITIVE_INFINITY);
 		}
-		Worst hashing = worst(figures, (n, threads) -> (n == largest)
-				? figures.get(new Key(Subject.CONSISTENT_HASH, n, threads)).nanos() : Double.NaN, true);
-		Worst hashingBytes = worst(figures, (n, threads) -> figures.get(new Key(Subject.CONSISTENT_HASH, n, threads)).bytes(),
-				true);
-		report.add(new Report.Verdict(label(Subject.CONSISTENT_HASH) + " at most 15 ns/op at N = " + largest + ", 0 B/op",
-				String.format(Locale.ROOT, "worst %.1f ns/op (%s), at most %.2f B/op (%s)", hashing.value(), hashing.where(),
-						hashingBytes.value(), hashingBytes.where()),
-				hashing.value() <= 15 && hashingBytes.value() < NO_ALLOCATION));
+		for (Subject subject : List.of(Subject.LEAST_REQUESTS_TRACKED, Subject.LATENCY_TRACKED)) {
+			largestVerdict(figures, report, subject, " call cycle", 80, 24);
+		}
+		largestVerdict(figures, report, Subject.CONSISTENT_HASH, "", 15, 0);
 		naiveVerdict(figures, report, Subject.CLIENT_CHOOSE, "DiscoveryClient.choose(name)", 3);
 		naiveVerdict(figures, report, Subject.CLIENT_SERVICE_CHOOSE, "ServiceHandle.choose()", 1.5);
 		anchorVerdict(figures, report, Subject.SCLB_FIXED, 15);
 		anchorVerdict(figures, report, Subject.SCLB_CACHING, 100);
+	}
+
+	/**
+	 * Judges a subject at the largest N against a ceiling in ns/op and one in B/op (infinite
+	 * when the target says nothing of allocation).
+	 */
+	private void largestVerdict(Map<Key, Figure> figures, Report report, Subject subject, String what, double maxNanos,
+			double maxBytes) {
+		int largest = Arrays.stream(this.plan.instanceCounts()).max().orElseThrow();
+		Worst nanos = worst(figures,
+				(n, threads) -> (n == largest) ? figures.get(new Key(subject, n, threads)).nanos() : Double.NaN, true);
+		Worst bytes = worst(figures,
+				(n, threads) -> (n == largest) ? figures.get(new Key(subject, n, threads)).bytes() : Double.NaN, true);
+		String bytesTarget = Double.isInfinite(maxBytes) ? "" : String.format(Locale.ROOT, " and %.0f B/op", maxBytes);
+		report.add(new Report.Verdict(
+				String.format(Locale.ROOT, "%s%s at most %.0f ns/op%s at N = %d", label(subject), what, maxNanos,
+						bytesTarget, largest),
+				String.format(Locale.ROOT, "worst %.1f ns/op (%s), at most %.2f B/op (%s)", nanos.value(), nanos.where(),
+						bytes.value(), bytes.where()),
+				nanos.value() <= maxNanos && bytes.value() < maxBytes + NO_ALLOCATION));
 	}
 
 	private void naiveVerdict(Map<Key, Figure> figures, Report report, Subject subject, String what, double factor) {

@@ -1,6 +1,5 @@
 package dev.discovery.core;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -18,13 +17,16 @@ import org.jspecify.annotations.Nullable;
  * balanced exactly by weight and a service of identical instances gets each weight's share
  * at any number of calls in flight;</li>
  * <li>{@link Load#PEAK_EWMA}: the peak-EWMA latency (decay 10 s) times (calls in flight
- * + 1). An instance never measured is chosen first while it has no call in flight.</li>
+ * + 1). An instance never measured is chosen first while it has no call in flight. A pick
+ * reads no clock: it decays estimates older than 100 ms to the time the service's calls were
+ * last timed (see {@link InstanceStats}).</li>
  * </ul>
  * Load comes from {@link ServiceCall}s, which {@link DiscoveryClient} passes along with the
- * candidates; given a plain list, every instance counts as idle and picks follow the
- * weights. Lock-free; allocates only when the candidate list changes.
+ * candidates; given a plain list, every instance counts as idle and a pick is one weighted
+ * draw. Draws take constant time (see {@link WeightedDraw}). Lock-free; allocates only when
+ * the candidate list changes.
  */
-final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
+final class PowerOfTwoChoicesLoadBalancer implements TrackingLoadBalancer {
 
 	private static final double UNMEASURED_BUSY_PENALTY = 1e15;
 
@@ -32,9 +34,9 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
 
 	private final Supplier<RandomGenerator> random;
 
-	private volatile @Nullable Weights weights;
+	private volatile @Nullable Draws draws;
 
-	private volatile @Nullable List<ServiceInstance> measured;
+	private volatile @Nullable Unmeasured unmeasured;
 
 	PowerOfTwoChoicesLoadBalancer(Load load) {
 		this(load, ThreadLocalRandom::current);
@@ -51,34 +53,46 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
 	}
 
 	@Override
-	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, @Nullable String key) {
+	public int chooseIndex(List<ServiceInstance> candidates, @Nullable String key) {
 		int size = candidates.size();
 		if (size <= 1) {
-			return (size == 0) ? null : candidates.get(0);
+			return size - 1;
 		}
-		Weights current = this.weights;
-		if (current == null || current.candidates() != candidates) {
-			current = Weights.of(candidates);
-			this.weights = current;
+		if (candidates instanceof TrackedCandidates tracked) {
+			return pick(tracked);
 		}
+		return draws(candidates).next(this.random.get());
+	}
+
+	private int pick(TrackedCandidates candidates) {
+		WeightedDraw draw = draws(candidates);
 		RandomGenerator generator = this.random.get();
-		int first = current.draw(generator);
-		int second = current.draw(generator);
-		if (!(candidates instanceof TrackedCandidates tracked)) {
-			return candidates.get(first);
-		}
+		int first = draw.next(generator);
+		int second = draw.next(generator);
 		if (this.load == Load.IN_FLIGHT) {
-			return tracked.get(switchToSecond(tracked, first, second, generator) ? second : first);
+			return switchToSecond(candidates, first, second, generator) ? second : first;
 		}
-		long now = tracked.nanoTime();
-		if (this.measured != candidates) {
-			int unmeasured = firstIdleUnmeasured(tracked, now);
-			if (unmeasured >= 0) {
-				return tracked.get(unmeasured);
-			}
-			this.measured = candidates;
+		int untried = idleUnmeasured(candidates);
+		if (untried >= 0) {
+			return untried;
 		}
-		return tracked.get((latencyCost(tracked.stats(second), now) < latencyCost(tracked.stats(first), now)) ? second : first);
+		long now = candidates.latestTime();
+		return (latencyCost(candidates.stats(second), now) < latencyCost(candidates.stats(first), now)) ? second
+				: first;
+	}
+
+	@Override
+	public boolean readsLatency() {
+		return this.load == Load.PEAK_EWMA;
+	}
+
+	private WeightedDraw draws(List<ServiceInstance> candidates) {
+		Draws current = this.draws;
+		if (current == null || current.candidates() != candidates) {
+			current = new Draws(candidates, WeightedDraw.of(candidates));
+			this.draws = current;
+		}
+		return current.draw();
 	}
 
 	/**
@@ -100,13 +114,35 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
 		return excess >= scale || generator.nextLong(scale) < excess;
 	}
 
-	private static int firstIdleUnmeasured(TrackedCandidates tracked, long now) {
-		for (int i = 0; i < tracked.size(); i++) {
+	/**
+	 * Finds the first instance never measured and without a call in flight. Instances once
+	 * measured stay measured, so a scan starts after those at the front of the list; once a
+	 * scan finds none, the list is done with, since an idle unmeasured instance left (its
+	 * call ended without an outcome) still costs nothing when compared.
+	 */
+	private int idleUnmeasured(TrackedCandidates tracked) {
+		Unmeasured scan = this.unmeasured;
+		if (scan == null || scan.candidates != tracked) {
+			scan = new Unmeasured(tracked);
+			this.unmeasured = scan;
+		}
+		int size = tracked.size();
+		int from = scan.from;
+		if (from == size) {
+			return -1;
+		}
+		int measuredFront = from;
+		for (int i = from; i < size; i++) {
 			InstanceStats stats = tracked.stats(i);
-			if (stats.latency(now) < 0 && stats.inFlight() == 0) {
+			if (stats.measured()) {
+				measuredFront += (measuredFront == i) ? 1 : 0;
+			}
+			else if (stats.inFlight() == 0) {
+				scan.from = measuredFront;
 				return i;
 			}
 		}
+		scan.from = size;
 		return -1;
 	}
 
@@ -133,31 +169,24 @@ final class PowerOfTwoChoicesLoadBalancer implements LoadBalancer {
 	}
 
 	/**
-	 * Cumulative weights of one candidate list, or none when all weights are equal.
+	 * The weighted draw of one candidate list.
 	 */
-	private record Weights(List<ServiceInstance> candidates, long @Nullable [] cumulative) {
+	private record Draws(List<ServiceInstance> candidates, WeightedDraw draw) {
+	}
 
-		static Weights of(List<ServiceInstance> candidates) {
-			int size = candidates.size();
-			long[] cumulative = new long[size];
-			long total = 0;
-			boolean equal = true;
-			for (int i = 0; i < size; i++) {
-				int weight = candidates.get(i).weight();
-				equal &= weight == candidates.get(0).weight();
-				total += weight;
-				cumulative[i] = total;
-			}
-			return new Weights(candidates, equal ? null : cumulative);
-		}
+	/**
+	 * Where the scan for unmeasured instances of one candidate list starts: every instance
+	 * before {@code from} is measured, or all are done with when it is the list's size.
+	 * Threads may race on it; a lost update only makes a later scan start earlier.
+	 */
+	private static final class Unmeasured {
 
-		int draw(RandomGenerator generator) {
-			long[] bounds = this.cumulative;
-			if (bounds == null) {
-				return generator.nextInt(this.candidates.size());
-			}
-			int found = Arrays.binarySearch(bounds, generator.nextLong(bounds[bounds.length - 1]) + 1);
-			return (found >= 0) ? found : -found - 1;
+		private final TrackedCandidates candidates;
+
+		private volatile int from;
+
+		Unmeasured(TrackedCandidates candidates) {
+			this.candidates = candidates;
 		}
 
 	}

@@ -22,11 +22,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServiceBalancer {
 
+	private static final int TIMED_ONE_IN = 8;
+
 	private final BalancingPolicy policy;
 
 	private final Supplier<List<ServiceInstance>> upInstances;
 
 	private final LongSupplier clock;
+
+	private final CallClock callClock;
+
+	private final boolean timesCalls;
 
 	private final Map<String, InstanceStats> stats = new ConcurrentHashMap<>();
 
@@ -47,6 +53,8 @@ final class ServiceBalancer {
 		this.policy = policy;
 		this.upInstances = upInstances;
 		this.clock = clock;
+		this.callClock = new CallClock(clock);
+		this.timesCalls = policy.balancer() instanceof TrackingLoadBalancer tracking && tracking.readsLatency();
 	}
 
 	Optional<ServiceInstance> choose(@Nullable String key) {
@@ -61,8 +69,17 @@ final class ServiceBalancer {
 
 	@Nullable ServiceCall start(@Nullable String key) {
 		Plan current = plan();
-		ServiceInstance chosen = this.policy.balancer().choose(current.candidates(), key);
-		return (chosen != null) ? start(current, chosen, key, null) : null;
+		TrackedCandidates candidates = current.candidates();
+		if (candidates.isEmpty()) {
+			return null;
+		}
+		LoadBalancer strategy = this.policy.balancer();
+		if (strategy instanceof IndexedLoadBalancer indexed) {
+			int index = indexed.chooseIndex(candidates, key);
+			return (index >= 0) ? start(candidates.target(index), key, null) : null;
+		}
+		ServiceInstance chosen = strategy.choose(candidates, key);
+		return (chosen != null) ? start(current.targetOf(chosen), key, null) : null;
 	}
 
 	@Nullable ServiceCall retry(ServiceCall previous) {
@@ -71,7 +88,22 @@ final class ServiceBalancer {
 		if (next == null && current.fallback() != current.candidates()) {
 			next = untried(current.fallback(), previous);
 		}
-		return (next != null) ? start(current, next, previous.key(), previous) : null;
+		return (next != null) ? start(current.targetOf(next), previous.key(), previous) : null;
+	}
+
+	/**
+	 * Records a successful call, with its latency when the strategy reads latencies.
+	 * @param stats the stats of the call's instance
+	 * @param call the call
+	 */
+	void succeeded(InstanceStats stats, ServiceCall call) {
+		if (call.timed()) {
+			long now = this.callClock.read();
+			stats.succeeded(call.elapsed(now), now);
+		}
+		else {
+			stats.succeeded();
+		}
 	}
 
 	void failed(InstanceStats failed) {
@@ -85,12 +117,18 @@ final class ServiceBalancer {
 		return this.policy.retries();
 	}
 
-	long nanoTime() {
-		return this.clock.getAsLong();
-	}
-
-	private ServiceCall start(Plan current, ServiceInstance chosen, @Nullable String key, @Nullable ServiceCall previous) {
-		return new ServiceCall(this, chosen, current.statsOf(chosen), key, previous, this.clock.getAsLong());
+	/**
+	 * Starts an attempt; only one with a key or a previous attempt needs a target of its own.
+	 * When the strategy reads latencies, the attempt is timed if it is the first to an
+	 * instance not measured yet or one in {@link #TIMED_ONE_IN} of the calls to its instance:
+	 * each timing reads the clock twice, which costs more than the rest of a call.
+	 */
+	private ServiceCall start(CallTarget shared, @Nullable String key, @Nullable ServiceCall previous) {
+		CallTarget target = (key == null && previous == null) ? shared : new ChainedTarget(shared, key, previous);
+		InstanceStats stats = target.stats;
+		int ordinal = stats.started();
+		boolean timed = this.timesCalls && (ordinal % TIMED_ONE_IN == 0 || !stats.measured());
+		return new ServiceCall(target, timed, timed ? this.callClock.read() : 0);
 	}
 
 	private @Nullable ServiceInstance untried(List<ServiceInstance> candidates, ServiceCall previous) {
@@ -147,7 +185,7 @@ final class ServiceBalancer {
 		if (current == null || current.up() != up) {
 			this.stats.keySet().retainAll(up.stream().map(ServiceInstance::id).collect(Collectors.toSet()));
 		}
-		current = Plan.of(this.policy, up, this.stats, this.epoch, now, this.clock);
+		current = Plan.of(this, up, this.stats, this.epoch, now);
 		this.plan = current;
 		return current;
 	}
@@ -155,17 +193,18 @@ final class ServiceBalancer {
 	/**
 	 * The candidates of one snapshot at one ejection epoch: who the strategy picks from
 	 * ({@code candidates}), who a retry may turn to when those are all tried
-	 * ({@code fallback}), and the stats of every filtered UP instance.
+	 * ({@code fallback}), and the stats and call target of every filtered UP instance.
 	 */
 	private record Plan(List<ServiceInstance> up, int epoch, TrackedCandidates candidates,
-			TrackedCandidates fallback, InstanceStats[] filtered, Map<ServiceInstance, InstanceStats> stats,
+			TrackedCandidates fallback, InstanceStats[] filtered, Map<ServiceInstance, CallTarget> targets,
 			boolean returns, long nextReturn) {
 
-		static Plan of(BalancingPolicy policy, List<ServiceInstance> up, Map<String, InstanceStats> known,
-				int epoch, long now, LongSupplier clock) {
+		static Plan of(ServiceBalancer balancer, List<ServiceInstance> up, Map<String, InstanceStats> known,
+				int epoch, long now) {
+			BalancingPolicy policy = balancer.policy;
 			List<ServiceInstance> filtered = new ArrayList<>();
 			List<ServiceInstance> available = new ArrayList<>();
-			Map<ServiceInstance, InstanceStats> stats = new IdentityHashMap<>();
+			Map<ServiceInstance, CallTarget> targets = new IdentityHashMap<>();
 			boolean returns = false;
 			long nextReturn = 0;
 			for (ServiceInstance instance : up) {
@@ -174,7 +213,7 @@ final class ServiceBalancer {
 				}
 				InstanceStats instanceStats = known.computeIfAbsent(instance.id(), (id) -> new InstanceStats());
 				filtered.add(instance);
-				stats.put(instance, instanceStats);
+				targets.put(instance, new CallTarget(balancer, instance, instanceStats));
 				if (!instanceStats.isEjected(now)) {
 					available.add(instance);
 				}
@@ -191,14 +230,16 @@ final class ServiceBalancer {
 					* inZone(filtered, policy.zone()).size()) {
 				candidates = local;
 			}
-			TrackedCandidates fallback = track(pool, stats, clock);
-			TrackedCandidates chosen = (candidates == pool) ? fallback : track(candidates, stats, clock);
-			InstanceStats[] filteredStats = filtered.stream().map(stats::get).toArray(InstanceStats[]::new);
-			return new Plan(up, epoch, chosen, fallback, filteredStats, stats, returns, nextReturn);
+			TrackedCandidates fallback = track(pool, targets, balancer.callClock);
+			TrackedCandidates chosen = (candidates == pool) ? fallback : track(candidates, targets, balancer.callClock);
+			InstanceStats[] filteredStats = filtered.stream()
+				.map((instance) -> targets.get(instance).stats)
+				.toArray(InstanceStats[]::new);
+			return new Plan(up, epoch, chosen, fallback, filteredStats, targets, returns, nextReturn);
 		}
 
-		InstanceStats statsOf(ServiceInstance instance) {
-			InstanceStats found = this.stats.get(instance);
+		CallTarget targetOf(ServiceInstance instance) {
+			CallTarget found = this.targets.get(instance);
 			if (found == null) {
 				throw new IllegalStateException("instance " + instance.id() + " is not a candidate");
 			}
@@ -212,10 +253,9 @@ final class ServiceBalancer {
 			return instances.stream().filter((instance) -> zone.equals(instance.zone())).toList();
 		}
 
-		private static TrackedCandidates track(List<ServiceInstance> instances, Map<ServiceInstance, InstanceStats> stats,
-				LongSupplier clock) {
-			return new TrackedCandidates(instances.toArray(ServiceInstance[]::new),
-					instances.stream().map(stats::get).toArray(InstanceStats[]::new), clock);
+		private static TrackedCandidates track(List<ServiceInstance> instances, Map<ServiceInstance, CallTarget> targets,
+				CallClock clock) {
+			return new TrackedCandidates(instances.stream().map(targets::get).toArray(CallTarget[]::new), clock);
 		}
 
 	}

@@ -1,8 +1,9 @@
 package dev.discovery.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,41 +11,49 @@ import org.jspecify.annotations.Nullable;
  * One attempt of a call to a chosen instance, from {@link DiscoveryClient#startCall}. While
  * open it counts as a call in flight for the {@code least-requests} and {@code latency}
  * strategies. Ending it with {@link #succeeded()} feeds its latency to the {@code latency}
- * strategy; with {@link #failed()} it counts towards ejecting the instance;
+ * strategy, which times the first call to an instance and then one call in 8 to it, as
+ * reading the clock costs more than the rest of a call; with {@link #failed()} it counts towards ejecting the instance;
  * {@link #close()} ends it without an outcome. Only the first of these counts; the others do
- * nothing. Thread-safe; a handle is one small object and ending it allocates nothing.
+ * nothing. Thread-safe. A first attempt without a request key is one object of 24 bytes
+ * (with compressed references) and ending it allocates nothing.
  */
 public final class ServiceCall implements AutoCloseable {
 
-	private static final AtomicIntegerFieldUpdater<ServiceCall> ENDED = AtomicIntegerFieldUpdater
-		.newUpdater(ServiceCall.class, "ended");
+	private static final VarHandle STATE;
 
-	private final ServiceBalancer balancer;
+	static {
+		try {
+			STATE = MethodHandles.lookup().findVarHandle(ServiceCall.class, "state", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
-	private final ServiceInstance instance;
+	private final CallTarget target;
 
-	private final InstanceStats stats;
+	private static final long ENDED = 1;
 
-	private final @Nullable String key;
+	private static final long TIMED = 2;
 
-	private final @Nullable ServiceCall previous;
+	/**
+	 * When the attempt started, shifted left by two, with {@link #TIMED} set when it is
+	 * timed and {@link #ENDED} once it ended: one field for all, so that the handle stays
+	 * small. Shifting drops the clock's top bits, which differences modulo 2^62 do not need.
+	 * Written through {@link #STATE}: a release when started, so that starting costs no
+	 * fence, and a compare-and-set when ended.
+	 */
+	private long state;
 
-	private final int attempt;
-
-	private final long started;
-
-	private volatile int ended;
-
-	ServiceCall(ServiceBalancer balancer, ServiceInstance instance, InstanceStats stats, @Nullable String key,
-			@Nullable ServiceCall previous, long started) {
-		this.balancer = balancer;
-		this.instance = instance;
-		this.stats = stats;
-		this.key = key;
-		this.previous = previous;
-		this.attempt = (previous != null) ? previous.attempt + 1 : 0;
-		this.started = started;
-		stats.started();
+	/**
+	 * Creates the handle of an attempt counted in flight already.
+	 * @param target where the attempt goes
+	 * @param timed whether the attempt's latency is measured
+	 * @param started its start time when timed
+	 */
+	ServiceCall(CallTarget target, boolean timed, long started) {
+		this.target = target;
+		STATE.setRelease(this, timed ? (started << 2) | TIMED : 0);
 	}
 
 	/**
@@ -52,7 +61,7 @@ public final class ServiceCall implements AutoCloseable {
 	 * @return the chosen instance
 	 */
 	public ServiceInstance instance() {
-		return this.instance;
+		return this.target.instance;
 	}
 
 	/**
@@ -60,16 +69,16 @@ public final class ServiceCall implements AutoCloseable {
 	 * @return 0 for the first attempt, 1 for the first retry, and so on
 	 */
 	public int attempt() {
-		return this.attempt;
+		return this.target.attempt();
 	}
 
 	/**
-	 * Ends the attempt as a success, measuring its latency from when it was started.
+	 * Ends the attempt as a success, measuring its latency from when it was started if the
+	 * attempt is timed.
 	 */
 	public void succeeded() {
 		if (end()) {
-			long now = this.balancer.nanoTime();
-			this.stats.succeeded(now - this.started, now);
+			this.target.balancer.succeeded(this.target.stats, this);
 		}
 	}
 
@@ -79,7 +88,7 @@ public final class ServiceCall implements AutoCloseable {
 	 */
 	public void failed() {
 		if (end()) {
-			this.balancer.failed(this.stats);
+			this.target.balancer.failed(this.target.stats);
 		}
 	}
 
@@ -116,8 +125,8 @@ public final class ServiceCall implements AutoCloseable {
 	 */
 	public @Nullable Duration retryDelay() {
 		close();
-		Retries retries = this.balancer.retries();
-		return (this.attempt < retries.maxRetries()) ? retries.backoff().delay(this.attempt) : null;
+		Retries retries = this.target.balancer.retries();
+		return (attempt() < retries.maxRetries()) ? retries.backoff().delay(attempt()) : null;
 	}
 
 	/**
@@ -129,28 +138,51 @@ public final class ServiceCall implements AutoCloseable {
 	 */
 	public @Nullable ServiceCall retryNow() {
 		close();
-		return (this.attempt < this.balancer.retries().maxRetries()) ? this.balancer.retry(this) : null;
+		ServiceBalancer balancer = this.target.balancer;
+		return (attempt() < balancer.retries().maxRetries()) ? balancer.retry(this) : null;
 	}
 
 	@Nullable String key() {
-		return this.key;
+		return this.target.key();
 	}
 
 	boolean tried(ServiceInstance candidate) {
-		for (ServiceCall call = this; call != null; call = call.previous) {
-			if (call.instance.id().equals(candidate.id())) {
+		for (ServiceCall call = this; call != null; call = call.target.previous()) {
+			if (call.target.instance.id().equals(candidate.id())) {
 				return true;
 			}
 		}
 		return false;
 	}
 
+	/**
+	 * Returns whether the attempt's latency is measured.
+	 * @return {@code true} if it has a start time
+	 */
+	boolean timed() {
+		return ((long) STATE.getAcquire(this) & TIMED) != 0;
+	}
+
+	/**
+	 * Returns how long ago a timed attempt started.
+	 * @param now a reading of the clock that gave its start time
+	 * @return the elapsed nanoseconds
+	 */
+	long elapsed(long now) {
+		return ((now << 2) - ((long) STATE.getAcquire(this) & ~(TIMED | ENDED))) >> 2;
+	}
+
+	/**
+	 * Ends the attempt unless it ended before, and stops counting it in flight.
+	 * @return whether this ended it
+	 */
 	private boolean end() {
-		if (ENDED.compareAndSet(this, 0, 1)) {
-			this.stats.ended();
-			return true;
+		long current = (long) STATE.getAcquire(this);
+		if ((current & ENDED) != 0 || !STATE.compareAndSet(this, current, current | ENDED)) {
+			return false;
 		}
-		return false;
+		this.target.stats.ended();
+		return true;
 	}
 
 }

@@ -2,12 +2,12 @@ package dev.discovery.core;
 
 import java.util.AbstractList;
 import java.util.RandomAccess;
-import java.util.function.LongSupplier;
 
 /**
- * An immutable candidate list that also carries each instance's {@link InstanceStats} and
- * the clock they are measured with, so that strategies which weigh load can read it while
- * {@link LoadBalancer}'s signature stays a plain list. Other strategies see an ordinary list.
+ * An immutable candidate list that also carries each instance's {@link InstanceStats}, its
+ * {@link CallTarget} and the clock that times the calls, so that strategies which weigh load
+ * can read it, and say which position they picked, while {@link LoadBalancer}'s signature
+ * stays a plain list. Other strategies see an ordinary list.
  */
 final class TrackedCandidates extends AbstractList<ServiceInstance> implements RandomAccess {
 
@@ -15,11 +15,18 @@ final class TrackedCandidates extends AbstractList<ServiceInstance> implements R
 
 	private final InstanceStats[] stats;
 
-	private final LongSupplier clock;
+	private final CallTarget[] targets;
 
-	TrackedCandidates(ServiceInstance[] instances, InstanceStats[] stats, LongSupplier clock) {
-		this.instances = instances;
-		this.stats = stats;
+	private final CallClock clock;
+
+	TrackedCandidates(CallTarget[] targets, CallClock clock) {
+		this.instances = new ServiceInstance[targets.length];
+		this.stats = new InstanceStats[targets.length];
+		for (int i = 0; i < targets.length; i++) {
+			this.instances[i] = targets[i].instance;
+			this.stats[i] = targets[i].stats;
+		}
+		this.targets = targets;
 		this.clock = clock;
 	}
 
@@ -37,8 +44,16 @@ final class TrackedCandidates extends AbstractList<ServiceInstance> implements R
 		return this.stats[index];
 	}
 
-	long nanoTime() {
-		return this.clock.getAsLong();
+	CallTarget target(int index) {
+		return this.targets[index];
+	}
+
+	/**
+	 * Returns the time of the latest call timing, without reading the clock.
+	 * @return a time in nanoseconds, within a millisecond of the clock's latest reading
+	 */
+	long latestTime() {
+		return this.clock.latest();
 	}
 
 }

@@ -117,6 +117,22 @@ class PowerOfTwoChoicesLoadBalancerTest {
 		assertThat(firstCalls).containsExactlyInAnyOrder("i0", "i1", "i2", "i3", "i4");
 	}
 
+	@Test
+	void latencyTriesAgainAnUnmeasuredInstanceWhoseCallEndedWithoutAnOutcome() {
+		AtomicLong clock = new AtomicLong();
+		ServiceBalancer balancer = new ServiceBalancer(
+				BalancingPolicy.builder(new PowerOfTwoChoicesLoadBalancer(Load.PEAK_EWMA, seeded())).build(),
+				() -> this.instances, clock::get);
+		ServiceCall measured = balancer.start(null);
+		clock.addAndGet(FAST);
+		measured.succeeded();
+
+		ServiceCall abandoned = balancer.start(null);
+		abandoned.close();
+
+		assertThat(balancer.start(null).instance()).isEqualTo(abandoned.instance());
+	}
+
 	private double slowShare(LoadBalancer strategy) {
 		CallSimulation simulation = new CallSimulation(strategy, this.instances);
 		Map<String, Integer> received = simulation.run(CALLS, FAST / 2,
