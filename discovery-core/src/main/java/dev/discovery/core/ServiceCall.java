@@ -19,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ServiceCall implements AutoCloseable {
 
+	private static final long ENDED = 1;
+
+	private static final long TIMED = 2;
+
 	private static final VarHandle STATE;
 
 	static {
@@ -31,10 +35,6 @@ public final class ServiceCall implements AutoCloseable {
 	}
 
 	private final CallTarget target;
-
-	private static final long ENDED = 1;
-
-	private static final long TIMED = 2;
 
 	/**
 	 * When the attempt started, shifted left by two, with {@link #TIMED} set when it is
