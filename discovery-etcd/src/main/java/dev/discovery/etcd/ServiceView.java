@@ -28,11 +28,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class ServiceView {
 
+	private static final Comparator<ServiceInstance> BY_ID = Comparator.comparing(ServiceInstance::id);
+
 	private final String prefix;
 
 	private final Duration grace;
-
-	private static final Comparator<ServiceInstance> BY_ID = Comparator.comparing(ServiceInstance::id);
 
 	private final List<ServiceInstance> present = new ArrayList<>();
 
