@@ -2,6 +2,7 @@ package dev.discovery.core;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,11 +13,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The plan for one cycle is made once per candidate list (recognised by identity, so the
  * unchanged snapshot that {@link DiscoveryClient} passes costs nothing) and then walked with
- * a {@link StripedSequence}, which keeps picks free of locks and allocation and lets threads
- * on different cores count without contending. One thread's picks (while no other thread
- * shares its stripe) follow the cycle exactly; the picks of many threads walk it per
- * stripe, so over any stretch each candidate's count is off its exact share by less than
- * its weight times the number of stripes.
+ * one atomic counter shared by every thread, which keeps picks free of locks and allocation
+ * and makes consecutive picks from any threads follow the cycle exactly.
  * <p>
  * Weights are first divided by their greatest common divisor. When computing nginx's exact
  * order would take too long ({@code instances × sum(weights) > 50 000 000}), the cycle
@@ -30,21 +28,9 @@ final class WeightedLoadBalancer implements IndexedLoadBalancer {
 
 	private static final double GOLDEN_SECTION = 0.6180339887498949;
 
-	private final StripedSequence next;
+	private final AtomicLong next = new AtomicLong();
 
 	private volatile @Nullable Plan plan;
-
-	WeightedLoadBalancer() {
-		this(new StripedSequence());
-	}
-
-	/**
-	 * Creates a balancer counting with the given sequence, so that tests can fix the stripes.
-	 * @param next the sequence of pick numbers
-	 */
-	WeightedLoadBalancer(StripedSequence next) {
-		this.next = next;
-	}
 
 	@Override
 	public int chooseIndex(List<ServiceInstance> candidates, @Nullable String key) {
@@ -56,7 +42,7 @@ final class WeightedLoadBalancer implements IndexedLoadBalancer {
 			current = Plan.of(candidates);
 			this.plan = current;
 		}
-		return current.index(this.next.next());
+		return current.index(this.next.getAndIncrement());
 	}
 
 	/**
