@@ -1,9 +1,15 @@
 package dev.discovery.etcd;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLException;
@@ -12,6 +18,8 @@ import dev.discovery.core.Validation;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.options.GetOption;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -28,6 +36,12 @@ final class EtcdClients {
 	 * the channel kept sending to it, silent for 40 s.
 	 */
 	static final Duration CONNECTION_KEEPALIVE = Duration.ofSeconds(10);
+
+	/** The key whose count {@link #preload} reads. */
+	static final String PRELOAD_KEY = "/discovery-preload";
+
+	/** How long {@link #preload} waits for its read. */
+	static final Duration PRELOAD_WAIT = Duration.ofSeconds(2);
 
 	private EtcdClients() {
 	}
@@ -73,15 +87,53 @@ final class EtcdClients {
 
 	/**
 	 * Loads and initialises the classes a client needs (jetcd, gRPC, Netty, Vert.x) by
-	 * building a client with its KV, lease and watch stubs and closing it again. No request
-	 * is made, so no connection is opened.
+	 * building a client with its KV, lease and watch stubs and closing it again. Given
+	 * endpoints, the client also reads from them once, a count of the one key
+	 * {@value #PRELOAD_KEY}, which changes nothing, so that the classes of a connection and
+	 * of a request are loaded too; it waits for that read at most {@link #PRELOAD_WAIT} and
+	 * ignores its outcome. Without endpoints no connection is opened.
+	 * @param endpoints plain {@code http} endpoints to read from, or none
+	 * @throws InterruptedException if interrupted while waiting for the read
 	 */
-	static void preload() {
-		try (Client client = Client.builder().endpoints(URI.create("http://127.0.0.1:2379")).build()) {
-			client.getKVClient();
+	static void preload(List<URI> endpoints) throws InterruptedException {
+		URI[] targets = endpoints.isEmpty() ? new URI[] { URI.create("http://127.0.0.1:2379") }
+				: endpoints.toArray(URI[]::new);
+		try (Client client = Client.builder().endpoints(targets).build()) {
+			KV kv = client.getKVClient();
 			client.getLeaseClient();
 			client.getWatchClient();
+			if (!endpoints.isEmpty()) {
+				kv.get(ByteSequence.from(PRELOAD_KEY, StandardCharsets.UTF_8), GetOption.builder().withCountOnly(true).build())
+					.get(PRELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			}
 		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Only the attempt matters here; the backend reports real problems itself.
+		}
+	}
+
+	/**
+	 * Returns the endpoints as URIs if every one is a plain {@code http} URL with a host, the
+	 * only kind that {@link #preload} can read from without the backend's TLS and
+	 * credentials.
+	 * @param endpoints the endpoints as configured
+	 * @return the URIs, or an empty list if any endpoint is of another kind or malformed
+	 */
+	static List<URI> plainHttp(List<String> endpoints) {
+		List<URI> uris = new ArrayList<>();
+		for (String endpoint : endpoints) {
+			try {
+				URI uri = new URI(endpoint.trim());
+				if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+					return List.of();
+				}
+				uris.add(uri);
+			}
+			catch (URISyntaxException ex) {
+				return List.of();
+			}
+		}
+		return uris;
 	}
 
 	/**

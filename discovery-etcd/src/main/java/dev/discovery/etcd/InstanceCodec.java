@@ -29,6 +29,18 @@ final class InstanceCodec {
 
 	private final PlainDocumentReader plainReader = new PlainDocumentReader(this.mapper.tokenStreamFactory());
 
+	/**
+	 * Loads and initialises the classes that encoding and decoding use (Jackson's data
+	 * binding and streaming parser) by converting one instance both ways.
+	 */
+	static void preload() {
+		InstanceCodec codec = new InstanceCodec();
+		codec.decode(codec.encode(ServiceInstance.builder("preload", "127.0.0.1", 1)
+			.tags(Set.of("tag"))
+			.metadata(Map.of("key", "value"))
+			.build()));
+	}
+
 	byte[] encode(ServiceInstance instance) {
 		return this.mapper.writeValueAsBytes(new Document(FORMAT_VERSION, instance.service(), instance.id(),
 				instance.host(), instance.port(), instance.secure(), instance.zone(), instance.weight(), instance.tags(),

@@ -172,10 +172,15 @@ public final class EtcdMember {
 	 * @return the count, or 0 if the member does not answer
 	 */
 	public long rangeRequests() {
-		return metrics("/metrics").lines()
-			.filter((line) -> line.startsWith("etcd_mvcc_range_total "))
-			.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
-			.sum();
+		return metric("etcd_mvcc_range_total");
+	}
+
+	/**
+	 * Returns the store's current revision, which every write moves.
+	 * @return the revision, or 0 if the member does not answer
+	 */
+	public long revision() {
+		return metric("etcd_debugging_mvcc_current_revision");
 	}
 
 	/**
@@ -194,6 +199,13 @@ public final class EtcdMember {
 		catch (IOException ex) {
 			return "(no log: " + ex.getMessage() + ")";
 		}
+	}
+
+	private long metric(String name) {
+		return metrics("/metrics").lines()
+			.filter((line) -> line.startsWith(name + " "))
+			.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+			.sum();
 	}
 
 	private String metrics(String path) {

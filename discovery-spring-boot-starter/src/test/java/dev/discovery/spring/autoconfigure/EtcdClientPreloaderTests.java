@@ -54,6 +54,15 @@ class EtcdClientPreloaderTests {
 	}
 
 	@Test
+	void readsFromTheConfiguredEndpointsOrTheDefaultOne() {
+		assertThat(EtcdClientPreloader.endpoints(
+				environment("discovery.etcd.endpoints", "http://10.0.0.1:2379,http://10.0.0.2:2379")))
+			.containsExactly("http://10.0.0.1:2379", "http://10.0.0.2:2379");
+		assertThat(EtcdClientPreloader.endpoints(new MockEnvironment()))
+			.isEqualTo(new DiscoveryProperties.Etcd().getEndpoints());
+	}
+
+	@Test
 	void isRegisteredAsAnApplicationListener() {
 		assertThat(SpringFactoriesLoader.forDefaultResourceLocation(this.bothRegistries)
 			.load(ApplicationListener.class)).anyMatch(EtcdClientPreloader.class::isInstance);
