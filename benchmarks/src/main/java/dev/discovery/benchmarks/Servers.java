@@ -10,14 +10,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The real servers of one run, started on first use on free 127.0.0.1 ports the way the
- * integration tests start them: one etcd member and one {@code consul agent -dev}. Closing
- * stops both. Not thread-safe.
+ * integration tests start them: one etcd member, one {@code consul agent -dev} and, for the
+ * measures at scale, one Consul server started as in production. Closing stops them all.
+ * Not thread-safe.
  */
 final class Servers implements AutoCloseable {
 
 	private @Nullable EtcdCluster etcd;
 
 	private @Nullable ConsulAgentExtension consul;
+
+	private @Nullable ConsulAgentExtension productionConsul;
 
 	/**
 	 * Returns the etcd client URL, starting etcd if needed.
@@ -37,12 +40,22 @@ final class Servers implements AutoCloseable {
 	 */
 	ConsulAgentExtension consul() throws Exception {
 		if (this.consul == null) {
-			ConsulAgentExtension agent = ConsulAgentExtension.own();
-			// The extension uses no part of the JUnit context; outside JUnit there is none.
-			agent.beforeAll(null);
-			this.consul = agent;
+			this.consul = started(ConsulAgentExtension.own());
 		}
 		return this.consul;
+	}
+
+	/**
+	 * Returns the Consul server started as in production ({@code -server}, not
+	 * {@code -dev}), starting it if needed.
+	 * @return the agent
+	 * @throws Exception if it did not start
+	 */
+	ConsulAgentExtension productionConsul() throws Exception {
+		if (this.productionConsul == null) {
+			this.productionConsul = started(ConsulAgentExtension.production());
+		}
+		return this.productionConsul;
 	}
 
 	/**
@@ -70,9 +83,21 @@ final class Servers implements AutoCloseable {
 			this.etcd.close();
 			this.etcd = null;
 		}
-		if (this.consul != null) {
-			this.consul.afterAll(null);
-			this.consul = null;
+		stop(this.consul);
+		this.consul = null;
+		stop(this.productionConsul);
+		this.productionConsul = null;
+	}
+
+	private static ConsulAgentExtension started(ConsulAgentExtension agent) throws Exception {
+		// The extension uses no part of the JUnit context; outside JUnit there is none.
+		agent.beforeAll(null);
+		return agent;
+	}
+
+	private static void stop(@Nullable ConsulAgentExtension agent) throws Exception {
+		if (agent != null) {
+			agent.afterAll(null);
 		}
 	}
 

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Gives a test class a real Consul agent: {@code consul agent -dev} on free 127.0.0.1 ports
+ * Gives a test class a real Consul agent: {@code consul agent -dev}, or a single server as in
+ * production ({@link #production()}), on free 127.0.0.1 ports
  * (DNS on {@link #dnsPort()}, gRPC off) with a temporary data and config directory, started before the class
  * and stopped after it. It can restart the agent (a dev agent forgets everything), enable
  * ACLs with default policy deny, and create ACL tokens. {@link #shared()} uses the agent
@@ -55,6 +56,8 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 
 	private final boolean tls;
 
+	private final boolean dev;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private String host = "127.0.0.1";
@@ -68,9 +71,14 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	private @Nullable Process process;
 
 	private ConsulAgentExtension(boolean mayUseExisting, @Nullable String masterToken, boolean tls) {
+		this(mayUseExisting, masterToken, tls, true);
+	}
+
+	private ConsulAgentExtension(boolean mayUseExisting, @Nullable String masterToken, boolean tls, boolean dev) {
 		this.mayUseExisting = mayUseExisting;
 		this.masterToken = masterToken;
 		this.tls = tls;
+		this.dev = dev;
 	}
 
 	/** An agent for tests that never restart it: {@code CONSUL_HTTP_ADDR} if set, else one of its own. */
@@ -81,6 +89,16 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	/** An agent of its own, which the tests may restart. */
 	public static ConsulAgentExtension own() {
 		return new ConsulAgentExtension(false, null, false);
+	}
+
+	/**
+	 * An agent of its own started as in production, a single server
+	 * ({@code -server -bootstrap-expect 1}) instead of {@code -dev}: its raft log is on disk
+	 * and its answers are compact JSON, where a dev agent pretty-prints them. A restart
+	 * keeps its state.
+	 */
+	public static ConsulAgentExtension production() {
+		return new ConsulAgentExtension(false, null, false, false);
 	}
 
 	/** An agent of its own with ACLs enabled and default policy deny. */
@@ -292,7 +310,9 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	private void start() throws IOException {
 		Path binary = ServerBinary.CONSUL.resolve();
 		int[] ports = requireStarted(this.ports);
-		List<String> command = new ArrayList<>(List.of(binary.toString(), "agent", "-dev", "-bind", "127.0.0.1",
+		List<String> command = new ArrayList<>(List.of(binary.toString(), "agent"));
+		command.addAll(this.dev ? List.of("-dev") : List.of("-server", "-bootstrap-expect", "1"));
+		command.addAll(List.of("-bind", "127.0.0.1",
 				"-client", "127.0.0.1", "-http-port", String.valueOf(ports[0]), "-serf-lan-port",
 				String.valueOf(ports[1]), "-serf-wan-port", String.valueOf(ports[2]), "-server-port",
 				String.valueOf(ports[3]), "-dns-port", String.valueOf(ports[5]), "-grpc-port", "-1", "-log-level", "warn", "-data-dir",
