@@ -29,6 +29,12 @@ final class ScaleSection {
 
 	private static final Duration TTL = Duration.ofSeconds(30);
 
+	/**
+	 * The TTL of the raw anchor's lease, which nothing renews: long enough to outlast the
+	 * section on a slow machine, since the TTL does not change what a put costs.
+	 */
+	private static final Duration RAW_LEASE_TTL = Duration.ofMinutes(10);
+
 	private static final String NAMESPACE_PREFIX = "/discovery/";
 
 	private static final String WARM_UP = "warm-up";
@@ -65,7 +71,7 @@ final class ScaleSection {
 		try (DiscoveryBackend registering = Registry.ETCD.open(this.servers, TTL);
 				Client raw = Client.builder().endpoints(this.servers.etcdEndpoint()).build()) {
 			KV kv = raw.getKVClient();
-			long lease = raw.getLeaseClient().grant(TTL.toSeconds()).get().getID();
+			long lease = raw.getLeaseClient().grant(RAW_LEASE_TTL.toSeconds()).get().getID();
 			List<Registration> warmUp = new ArrayList<>();
 			for (int instance = 0; instance < this.instancesPerService; instance++) {
 				warmUp.add(registering.register(instance(WARM_UP, instance)));
