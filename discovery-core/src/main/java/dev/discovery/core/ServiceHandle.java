@@ -256,16 +256,35 @@ public final class ServiceHandle {
 		if (this.closed) {
 			return;
 		}
-		List<ServiceInstance> all = new ArrayList<>(instances);
-		all.sort(BY_ID);
+		List<ServiceInstance> all = sortedById(instances);
 		Snapshot previous = this.snapshot;
 		if (previous != null && previous.all().equals(all)) {
+			if (all == instances && previous.all() != all) {
+				this.snapshot = Snapshot.of(all);
+			}
 			return;
 		}
 		this.snapshot = Snapshot.of(all);
 		if (previous != null) {
 			publish(ServiceEvents.between(previous.all(), all));
 		}
+	}
+
+	/**
+	 * Returns the instances as an immutable list sorted by id: the given list itself when it
+	 * is both already, as backends that keep their instances in order hand it over. Such a
+	 * list is kept even when it equals the snapshot's, so that a cached service's instances
+	 * are held in one list, the backend's, not in one per layer.
+	 */
+	private static List<ServiceInstance> sortedById(List<ServiceInstance> instances) {
+		for (int i = 1; i < instances.size(); i++) {
+			if (BY_ID.compare(instances.get(i - 1), instances.get(i)) > 0) {
+				List<ServiceInstance> sorted = new ArrayList<>(instances);
+				sorted.sort(BY_ID);
+				return List.copyOf(sorted);
+			}
+		}
+		return List.copyOf(instances);
 	}
 
 	private void publish(List<ServiceEvent> events) {
@@ -306,9 +325,19 @@ public final class ServiceHandle {
 
 	private record Snapshot(List<ServiceInstance> all, List<ServiceInstance> up) {
 
+		/**
+		 * Makes the snapshot of an immutable list sorted by id; when every instance is UP,
+		 * both views are that list.
+		 */
 		static Snapshot of(List<ServiceInstance> sorted) {
-			List<ServiceInstance> up = sorted.stream().filter((instance) -> instance.status() == InstanceStatus.UP).toList();
-			return new Snapshot(List.copyOf(sorted), up);
+			if (sorted.stream().allMatch(Snapshot::isUp)) {
+				return new Snapshot(sorted, sorted);
+			}
+			return new Snapshot(sorted, sorted.stream().filter(Snapshot::isUp).toList());
+		}
+
+		private static boolean isUp(ServiceInstance instance) {
+			return instance.status() == InstanceStatus.UP;
 		}
 
 	}

@@ -46,6 +46,31 @@ class DiscoveryClientTest {
 	}
 
 	@Test
+	void aSortedImmutableListFromTheBackendIsHeldAsItIsEvenWhenAnEqualOneCameBefore() {
+		this.backend.set("orders", List.of(this.a, this.b));
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		client.getInstances("orders");
+		List<ServiceInstance> delivered = List.of(this.a, this.b);
+
+		this.backend.deliver("orders", delivered);
+
+		assertThat(client.getInstances("orders")).isSameAs(delivered);
+		assertThat(client.getAllInstances("orders")).isSameAs(delivered);
+	}
+
+	@Test
+	void anUnsortedOrMutableListFromTheBackendIsCopiedInOrder() {
+		List<ServiceInstance> unsorted = new ArrayList<>(List.of(this.b, this.a));
+		this.backend.set("orders", unsorted);
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+
+		List<ServiceInstance> held = client.getAllInstances("orders");
+		unsorted.clear();
+
+		assertThat(held).containsExactly(this.a, this.b);
+	}
+
+	@Test
 	void chooseRoundRobinsOverUpInstancesOnly() {
 		ServiceInstance down = ServiceInstance.builder("orders", "10.0.0.3", 80).status(InstanceStatus.DOWN).build();
 		this.backend.set("orders", List.of(this.a, this.b, down));
