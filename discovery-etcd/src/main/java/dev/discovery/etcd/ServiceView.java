@@ -34,9 +34,17 @@ final class ServiceView {
 
 	private final Duration grace;
 
-	private final List<ServiceInstance> present = new ArrayList<>();
+	/**
+	 * The instances sorted by id, as {@link #instances()} last handed them out: an immutable
+	 * list that the watch and the client share, kept as long as the instances stay equal.
+	 */
+	private List<ServiceInstance> present = List.of();
 
-	private final Map<String, ServiceInstance> held = new TreeMap<>();
+	/** The instances with the changes not handed out yet, sorted by id, or null without any. */
+	private @Nullable List<ServiceInstance> edits;
+
+	/** The instances the grace keeps, by id; made when it first keeps one. */
+	private @Nullable Map<String, ServiceInstance> held;
 
 	private long graceEndsAt;
 
@@ -70,15 +78,16 @@ final class ServiceView {
 		List<ServiceInstance> sorted = new ArrayList<>(read.values());
 		sorted.sort(BY_ID);
 		if (inGrace()) {
-			for (ServiceInstance instance : this.present) {
+			for (ServiceInstance instance : current()) {
 				if (indexOf(sorted, instance.id()) < 0) {
-					this.held.put(instance.id(), instance);
+					hold(instance);
 				}
 			}
 		}
-		this.present.clear();
-		this.present.addAll(sorted);
-		this.held.keySet().removeIf((id) -> indexOf(this.present, id) >= 0);
+		this.edits = sorted;
+		if (this.held != null) {
+			this.held.keySet().removeIf((id) -> indexOf(sorted, id) >= 0);
+		}
 	}
 
 	/**
@@ -86,13 +95,14 @@ final class ServiceView {
 	 * @param instance the instance written, read from its key under the prefix
 	 */
 	void put(ServiceInstance instance) {
-		this.held.remove(instance.id());
-		int index = indexOf(this.present, instance.id());
+		release(instance.id());
+		List<ServiceInstance> edited = edited();
+		int index = indexOf(edited, instance.id());
 		if (index >= 0) {
-			this.present.set(index, instance);
+			edited.set(index, instance);
 		}
 		else {
-			this.present.add(-index - 1, instance);
+			edited.add(-index - 1, instance);
 		}
 	}
 
@@ -102,13 +112,13 @@ final class ServiceView {
 	 */
 	void deleted(String key) {
 		String id = idOf(key);
-		int index = (id != null) ? indexOf(this.present, id) : -1;
+		int index = (id != null) ? indexOf(current(), id) : -1;
 		if (index < 0) {
 			return;
 		}
-		ServiceInstance gone = this.present.remove(index);
+		ServiceInstance gone = edited().remove(index);
 		if (inGrace()) {
-			this.held.put(gone.id(), gone);
+			hold(gone);
 		}
 	}
 
@@ -121,11 +131,11 @@ final class ServiceView {
 		if (id == null) {
 			return;
 		}
-		int index = indexOf(this.present, id);
+		int index = indexOf(current(), id);
 		if (index >= 0) {
-			this.present.remove(index);
+			edited().remove(index);
 		}
-		this.held.remove(id);
+		release(id);
 	}
 
 	/**
@@ -137,22 +147,52 @@ final class ServiceView {
 			return false;
 		}
 		this.inGrace = false;
-		boolean changed = !this.held.isEmpty();
-		this.held.clear();
+		boolean changed = this.held != null && !this.held.isEmpty();
+		this.held = null;
 		return changed;
 	}
 
 	/**
 	 * Lists the instances, those kept by the grace included, in the order of their keys.
-	 * @return an immutable list
+	 * @return an immutable list, the same one as long as the instances stay equal
 	 */
 	List<ServiceInstance> instances() {
-		if (this.held.isEmpty()) {
-			return List.copyOf(this.present);
+		if (this.edits != null) {
+			if (!this.edits.equals(this.present)) {
+				this.present = List.copyOf(this.edits);
+			}
+			this.edits = null;
+		}
+		if (this.held == null || this.held.isEmpty()) {
+			return this.present;
 		}
 		Map<String, ServiceInstance> all = new TreeMap<>(this.held);
 		this.present.forEach((instance) -> all.put(instance.id(), instance));
 		return List.copyOf(all.values());
+	}
+
+	private List<ServiceInstance> current() {
+		return (this.edits != null) ? this.edits : this.present;
+	}
+
+	private List<ServiceInstance> edited() {
+		if (this.edits == null) {
+			this.edits = new ArrayList<>(this.present);
+		}
+		return this.edits;
+	}
+
+	private void hold(ServiceInstance instance) {
+		if (this.held == null) {
+			this.held = new TreeMap<>();
+		}
+		this.held.put(instance.id(), instance);
+	}
+
+	private void release(String id) {
+		if (this.held != null) {
+			this.held.remove(id);
+		}
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.discovery.etcd;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.discovery.core.InstanceStatus;
@@ -33,6 +34,20 @@ class ServiceViewTest {
 		this.view.replace(Map.of(key("c"), this.c), false);
 		assertThat(this.view.instances()).containsExactly(this.c);
 		assertThat(this.view.endGraceIfDue()).isFalse();
+	}
+
+	@Test
+	void handsOutOneListUntilTheViewChangesAndNeverEditsIt() {
+		this.view.replace(Map.of(key("a"), this.a), false);
+		List<ServiceInstance> first = this.view.instances();
+		assertThat(this.view.instances()).as("unchanged: the same list, so that it is held once").isSameAs(first);
+		this.view.put(this.a);
+		assertThat(this.view.instances()).as("written again as it was: still the same list").isSameAs(first);
+
+		this.view.put(this.b);
+		this.view.deleted(key("a"));
+		assertThat(this.view.instances()).containsExactly(this.b);
+		assertThat(first).as("a list handed out stays as it was").containsExactly(this.a);
 	}
 
 	@Test
