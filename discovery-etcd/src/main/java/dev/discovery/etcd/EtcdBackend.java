@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * timeout: during an outage calls fail with a {@link DiscoveryException} instead of hanging.
  * A member that stops answering but keeps its connections open (frozen, or behind a network
  * black hole) costs the lease one renewal, and a watch served by it is moved to another
- * member within twice the request timeout, when a progress request goes unanswered; gRPC
+ * member within 2¼ request timeouts, when a progress request goes unanswered; gRPC
  * drops the connection itself within 10 s plus the request timeout. {@link #health()} reads
  * the result of a cheap probe sent every second and never waits on the network.
  * <p>
@@ -84,6 +84,12 @@ public final class EtcdBackend implements DiscoveryBackend {
 	private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
 
 	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
+	/**
+	 * How often per request timeout the watches' progress is checked, which bounds how late
+	 * a check comes to an eighth of the timeout.
+	 */
+	private static final int PROGRESS_CHECKS_PER_TIMEOUT = 8;
 
 	private static final AtomicInteger backendCount = new AtomicInteger();
 
@@ -141,6 +147,9 @@ public final class EtcdBackend implements DiscoveryBackend {
 				this.keys.allServices(), this.requests, this.connectivity, this.scheduler,
 				channel::reconnectNow);
 		this.scheduler.scheduleWithFixedDelay(probe, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+		long progressInterval = settings.requestTimeout().toNanos() / PROGRESS_CHECKS_PER_TIMEOUT;
+		this.scheduler.scheduleWithFixedDelay(this::checkWatchProgress, progressInterval, progressInterval,
+				TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -301,6 +310,17 @@ public final class EtcdBackend implements DiscoveryBackend {
 	@Override
 	public String toString() {
 		return "EtcdBackend[" + this.settings + "]";
+	}
+
+	private void checkWatchProgress() {
+		for (ServiceWatch watch : this.watches) {
+			try {
+				watch.checkProgress();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not check the progress of a watch; it is checked again shortly", ex);
+			}
+		}
 	}
 
 	private List<KeyValue> read(CompletableFuture<GetResponse> request, String operation) {

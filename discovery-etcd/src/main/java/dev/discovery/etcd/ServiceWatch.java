@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * that no change between the read and the watch is lost. When etcd ends the watch
  * (compaction, no leader, all members down, halted) it reads and watches again, with
  * back-off, and delivers the list as of the new revision; until
- * then the listener keeps the last list. Once per request timeout the watch asks etcd for a
- * progress notification; if the one asked before is still unanswered, the member serving the
- * watch froze or was cut off without closing the connection, and the watch is read and
- * watched again, which sends it to another member. After etcd was out of reach for at least
+ * then the listener keeps the last list. A request timeout after it started and after each
+ * answered progress request, the watch asks etcd for a progress notification
+ * ({@link #checkProgress()}); if one stays unanswered for a request timeout, the member
+ * serving the watch froze or was cut off without closing the connection, and the watch is
+ * read and watched again, which sends it to another member. After etcd was out of reach for at least
  * the grace (the TTL), instances that disappear are kept for one more grace, as a
  * {@link ServiceView} explains. jetcd callbacks only hand work to the scheduler,
  * whose single thread owns this watch's state; lists reach the listener through a
@@ -75,6 +76,9 @@ final class ServiceWatch implements AutoCloseable {
 	private long answeredAt;
 
 	private long progressRequestedAt;
+
+	/** When the next progress request is due, unless one is unanswered. */
+	private long progressDueAt;
 
 	private Watch.@Nullable Watcher watcher;
 
@@ -168,31 +172,41 @@ final class ServiceWatch implements AutoCloseable {
 						() -> this.scheduler.execute(() -> ended(current, "etcd closed it"))));
 		this.answeredAt = System.nanoTime();
 		this.progressRequestedAt = 0;
-		scheduleProgressCheck(current);
+		this.progressDueAt = this.answeredAt + this.requests.timeout().toNanos();
 		if (this.failures > 0) {
 			logger.info("Watch of service '{}' resumed at revision {}", this.service, revision);
 		}
 		this.failures = 0;
 	}
 
-	private void scheduleProgressCheck(long current) {
-		this.scheduler.schedule(() -> checkProgress(current), this.requests.timeout().toNanos(), TimeUnit.NANOSECONDS);
-	}
-
-	private void checkProgress(long current) {
+	/**
+	 * Checks that the member serving the watch still answers; the backend calls it on the
+	 * scheduler for every watch several times per request timeout, one timer for all watches
+	 * rather than a scheduled task per followed service. One request timeout after the watch
+	 * started, and after each answered progress request, it asks etcd for a progress
+	 * notification; when one stays unanswered for a request timeout, it ends the watch, which
+	 * is then read and watched again.
+	 */
+	void checkProgress() {
 		Watch.Watcher active = this.watcher;
-		if (this.closed || current != this.generation || active == null) {
+		if (this.closed || active == null) {
 			return;
 		}
+		long now = System.nanoTime();
+		long timeout = this.requests.timeout().toNanos();
 		if (this.answeredAt < this.progressRequestedAt) {
-			this.requests.reportUnanswered();
-			ended(current, "no answer to a progress request within " + this.requests.timeout()
-					+ "; the member serving it may be frozen or cut off");
+			if (now - this.progressRequestedAt >= timeout) {
+				this.requests.reportUnanswered();
+				ended(this.generation, "no answer to a progress request within " + this.requests.timeout()
+						+ "; the member serving it may be frozen or cut off");
+			}
 			return;
 		}
-		this.progressRequestedAt = System.nanoTime();
-		active.requestProgress();
-		scheduleProgressCheck(current);
+		if (now - this.progressDueAt >= 0) {
+			this.progressRequestedAt = now;
+			this.progressDueAt = now + timeout;
+			active.requestProgress();
+		}
 	}
 
 	private void apply(long current, WatchResponse changes) {
