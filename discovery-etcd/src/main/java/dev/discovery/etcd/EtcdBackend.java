@@ -157,10 +157,10 @@ public final class EtcdBackend implements DiscoveryBackend {
 	 * etcd client (jetcd, gRPC, Netty, Vert.x) and of the JSON that registrations write and,
 	 * when every endpoint is a plain {@code http} URL, reads from them once (a count of one
 	 * key, which changes nothing), so that the classes of a connection and of a request are
-	 * loaded as well. Meant for a background
-	 * thread while an application starts: it may run at any time, from any thread, any
-	 * number of times, and waits at most 2 s for its read. It never throws; a failure only
-	 * loses the head start, and a backend built later reports any real problem itself.
+	 * loaded as well. Meant for a background thread while an application starts: it may run
+	 * at any time, from any thread, any number of times, and waits at most 2 s for its read.
+	 * It never throws; a failure only loses the head start, and a backend built later reports
+	 * any real problem itself.
 	 * @param endpoints the endpoints the backend will be built with, as given to
 	 * {@link Builder#endpoints(List)}; endpoints with TLS or that do not parse are not read
 	 */

@@ -103,7 +103,8 @@ final class EtcdClients {
 			client.getLeaseClient();
 			client.getWatchClient();
 			if (!endpoints.isEmpty()) {
-				kv.get(ByteSequence.from(PRELOAD_KEY, StandardCharsets.UTF_8), GetOption.builder().withCountOnly(true).build())
+				GetOption countOnly = GetOption.builder().withCountOnly(true).build();
+				kv.get(ByteSequence.from(PRELOAD_KEY, StandardCharsets.UTF_8), countOnly)
 					.get(PRELOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			}
 		}

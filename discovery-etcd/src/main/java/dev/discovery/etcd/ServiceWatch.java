@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * answered progress request, the watch asks etcd for a progress notification
  * ({@link #checkProgress()}); if one stays unanswered for a request timeout, the member
  * serving the watch froze or was cut off without closing the connection, and the watch is
- * read and watched again, which sends it to another member. After etcd was out of reach for at least
- * the grace (the TTL), instances that disappear are kept for one more grace, as a
- * {@link ServiceView} explains. jetcd callbacks only hand work to the scheduler,
- * whose single thread owns this watch's state; lists reach the listener through a
+ * read and watched again, which sends it to another member. After etcd was out of reach for
+ * at least the grace (the TTL), instances that disappear are kept for one more grace, as a
+ * {@link ServiceView} explains. jetcd callbacks only hand work to the scheduler, whose
+ * single thread owns this watch's state; lists reach the listener through a
  * {@link WatchDispatcher}.
  */
 final class ServiceWatch implements AutoCloseable {
