@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * the binary search this replaced 30 and 53 ns. The ring costs 8 bytes per point and the
  * index 4 bytes per arc, about 1.8 KB per instance of average weight at 1,000 instances.
  */
-final class ConsistentHashLoadBalancer implements LoadBalancer {
+final class ConsistentHashLoadBalancer implements IndexedLoadBalancer {
 
 	private static final int POINTS_PER_INSTANCE = 160;
 
@@ -36,13 +36,13 @@ final class ConsistentHashLoadBalancer implements LoadBalancer {
 	private volatile @Nullable Ring ring;
 
 	@Override
-	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, @Nullable String key) {
+	public int chooseIndex(List<ServiceInstance> candidates, @Nullable String key) {
 		int size = candidates.size();
 		if (size == 0) {
-			return null;
+			return -1;
 		}
 		if (key == null) {
-			return candidates.get(Math.floorMod(this.next.getAndIncrement(), size));
+			return Math.floorMod(this.next.getAndIncrement(), size);
 		}
 		Ring current = this.ring;
 		if (current == null || current.candidates() != candidates) {
@@ -91,13 +91,12 @@ final class ConsistentHashLoadBalancer implements LoadBalancer {
 	/**
 	 * The points of one candidate list in ring order, each packed into a {@code long}: the
 	 * upper 32 bits of its position (signed order) above the index of the instance owning
-	 * it in {@code instances}; and for each of {@code 2^(64 - arcShift)} equal arcs, the
+	 * it in {@code candidates}; and for each of {@code 2^(64 - arcShift)} equal arcs, the
 	 * first point at or after its start. Points are compared on their upper 32 bits only;
 	 * points that share them are ordered by the id of their instance. The last point, past
 	 * every position, wraps the ring around to the owner of the first.
 	 */
-	private record Ring(List<ServiceInstance> candidates, ServiceInstance[] instances, long[] points,
-			int[] firstPointOfArc, int arcShift) {
+	private record Ring(List<ServiceInstance> candidates, long[] points, int[] firstPointOfArc, int arcShift) {
 
 		private static final long POSITION = 0xFFFFFFFF00000000L;
 
@@ -136,7 +135,7 @@ final class ConsistentHashLoadBalancer implements LoadBalancer {
 				}
 				firstPointOfArc[arc] = index;
 			}
-			return new Ring(candidates, candidates.toArray(ServiceInstance[]::new), points, firstPointOfArc, arcShift);
+			return new Ring(candidates, points, firstPointOfArc, arcShift);
 		}
 
 		private static void orderSharedPositionsById(long[] points, int total, List<ServiceInstance> candidates) {
@@ -162,13 +161,13 @@ final class ConsistentHashLoadBalancer implements LoadBalancer {
 			return (int) ((position ^ Long.MIN_VALUE) >>> arcShift);
 		}
 
-		ServiceInstance owner(long hash) {
+		int owner(long hash) {
 			long position = hash & POSITION;
 			int index = this.firstPointOfArc[arc(hash, this.arcShift)];
 			while (this.points[index] < position) {
 				index++;
 			}
-			return this.instances[(int) (this.points[index] & OWNER)];
+			return (int) (this.points[index] & OWNER);
 		}
 
 	}
