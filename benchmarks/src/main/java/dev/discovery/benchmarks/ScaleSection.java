@@ -21,9 +21,8 @@ import io.etcd.jetcd.options.PutOption;
  * Scale on etcd: many services of many instances registered through one backend (one lease),
  * timed against the same number of raw jetcd puts of the same values under one lease, the two
  * taking turns service by service so that the machine's noise and etcd's growth fall on both
- * alike; then a
- * fresh client looks every service up, timed against one raw range read of all the keys,
- * and its heap growth is divided by the instances it caches.
+ * alike; then a fresh client looks every service up, timed against one raw range read of all
+ * the keys, and its heap growth is divided by the instances it caches.
  */
 final class ScaleSection {
 
@@ -72,19 +71,13 @@ final class ScaleSection {
 				Client raw = Client.builder().endpoints(this.servers.etcdEndpoint()).build()) {
 			KV kv = raw.getKVClient();
 			long lease = raw.getLeaseClient().grant(RAW_LEASE_TTL.toSeconds()).get().getID();
-			List<Registration> warmUp = new ArrayList<>();
-			for (int instance = 0; instance < this.instancesPerService; instance++) {
-				warmUp.add(registering.register(instance(WARM_UP, instance)));
-			}
+			List<Registration> warmUp = register(registering, WARM_UP);
 			ByteSequence value = kv.get(bytes(NAMESPACE_PREFIX), GetOption.builder().isPrefix(true).withLimit(1).build())
 				.get()
 				.getKvs()
 				.get(0)
 				.getValue();
-			for (int instance = 0; instance < this.instancesPerService; instance++) {
-				kv.put(bytes("/raw-scale/" + WARM_UP + "/" + instance), value, PutOption.builder().withLeaseId(lease).build())
-					.get();
-			}
+			put(kv, lease, value, WARM_UP);
 			for (Registration registration : warmUp) {
 				registration.close();
 			}
@@ -92,16 +85,10 @@ final class ScaleSection {
 			long putNanos = 0;
 			for (int service = 0; service < this.services; service++) {
 				long started = System.nanoTime();
-				for (int instance = 0; instance < this.instancesPerService; instance++) {
-					registering.register(instance(service(service), instance));
-				}
+				register(registering, service(service));
 				registerNanos += System.nanoTime() - started;
 				started = System.nanoTime();
-				for (int instance = 0; instance < this.instancesPerService; instance++) {
-					kv.put(bytes("/raw-scale/" + service + "/" + instance), value,
-							PutOption.builder().withLeaseId(lease).build())
-						.get();
-				}
+				put(kv, lease, value, service(service));
 				putNanos += System.nanoTime() - started;
 			}
 			double registerSeconds = registerNanos / 1e9;
@@ -169,8 +156,21 @@ final class ScaleSection {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
-	private ServiceInstance instance(String service, int index) {
-		return ServiceInstance.builder(service, "127.0.0.1", 10000 + index).build();
+	/** Registers one service's instances through the backend, one after another. */
+	private List<Registration> register(DiscoveryBackend backend, String service) {
+		List<Registration> registrations = new ArrayList<>();
+		for (int instance = 0; instance < this.instancesPerService; instance++) {
+			registrations.add(backend.register(ServiceInstance.builder(service, "127.0.0.1", 10000 + instance).build()));
+		}
+		return registrations;
+	}
+
+	/** Puts one service's worth of the value under the lease with raw jetcd, one after another. */
+	private void put(KV kv, long lease, ByteSequence value, String service) throws Exception {
+		for (int instance = 0; instance < this.instancesPerService; instance++) {
+			kv.put(bytes("/raw-scale/" + service + "/" + instance), value, PutOption.builder().withLeaseId(lease).build())
+				.get();
+		}
 	}
 
 	private static String service(int index) {
