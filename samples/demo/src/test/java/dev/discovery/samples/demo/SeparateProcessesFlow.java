@@ -47,8 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the drain call returned; a killed instance fails no request, thanks to the gateways'
  * retry filter. A third gateway with Spring Cloud LoadBalancer's own defaults
  * ({@code discovery.spring-cloud.load-balancer.enabled=false}) shows what its cache costs:
- * it offers the new instance only when its cache expires, up to 35 s later. The figures are
- * printed on lines that start with {@code GATEWAY}.
+ * it offers the new instance only when its cache expires, up to 35 s later; that delay is
+ * reported, not asserted, since it depends on the cache's phase. The figures are printed on
+ * lines that start with {@code GATEWAY}.
  */
 abstract class SeparateProcessesFlow {
 
@@ -224,13 +225,15 @@ abstract class SeparateProcessesFlow {
 						.containsOnlyKeys(c);
 				}
 
+				// Only reported: the anchor's cache expires 35 s after it was last filled, at a phase
+				// this test does not control, so its delay falls anywhere from 0 to 35 s and any
+				// fixed lower bound fails in some runs (one answered 0.4 s after the instance was UP).
 				Optional<Exchange> cached = awaitAnswer(springCloudDefaults, c, started,
 						upInRegistry + SPRING_CLOUD_CACHE_DEADLINE.toNanos());
 				if (cached.isPresent()) {
 					long latency = cached.get().start() - upInRegistry;
 					report(springCloudDefaults, "new instance: first request it answered started %.1f s after the"
 							+ " registry showed it UP", millis(latency) / 1000);
-					assertThat(Duration.ofNanos(latency)).isGreaterThan(PROPAGATION.multipliedBy(10));
 				}
 				else {
 					report(springCloudDefaults, "new instance: not one request reached it in %d s after the registry"
