@@ -1,5 +1,6 @@
 package dev.discovery.etcd;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
@@ -9,29 +10,39 @@ import dev.discovery.core.ServiceInstance;
 import dev.discovery.core.Validation;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Converts instances to and from the JSON stored as etcd values. The document carries a
  * format version, {@code "v":1}; fields it does not know are ignored, so that later
- * versions may add fields. Documents in their plain form are read by a
- * {@link PlainDocumentReader}, the others by data binding; both give the same result.
- * Thread-safe.
+ * versions may add fields. Documents are written in the plain form with the streaming
+ * generator; documents in that form are read by a {@link PlainDocumentReader}, the others by
+ * data binding, and both give the same result. Writing field by field instead of binding
+ * the {@link Document} spares a starting application the introspection and classes of a
+ * record serializer. Thread-safe.
  */
 final class InstanceCodec {
 
 	static final int FORMAT_VERSION = 1;
 
+	/** About the size of a document with a few tags and metadata entries. */
+	private static final int ENCODED_SIZE_HINT = 256;
+
 	private final JsonMapper mapper = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.build();
 
-	private final PlainDocumentReader plainReader = new PlainDocumentReader(this.mapper.tokenStreamFactory());
+	private final TokenStreamFactory factory = this.mapper.tokenStreamFactory();
+
+	private final PlainDocumentReader plainReader = new PlainDocumentReader(this.factory);
 
 	/**
-	 * Loads and initialises the classes that encoding and decoding use (Jackson's data
-	 * binding and streaming parser) by converting one instance both ways.
+	 * Loads and initialises the classes that encoding and decoding a plain document use
+	 * (Jackson's streaming generator and parser) by converting one instance both ways.
 	 */
 	static void preload() {
 		InstanceCodec codec = new InstanceCodec();
@@ -41,10 +52,40 @@ final class InstanceCodec {
 			.build()));
 	}
 
+	/**
+	 * Writes an instance in the plain form, field by field with the streaming generator,
+	 * in the order the format documents: {@code v}, {@code service}, {@code id},
+	 * {@code host}, {@code port}, {@code secure}, {@code zone} ({@code null} when unset),
+	 * {@code weight}, {@code tags}, {@code metadata}, {@code status}.
+	 * @param instance the instance
+	 * @return the UTF-8 JSON document
+	 */
 	byte[] encode(ServiceInstance instance) {
-		return this.mapper.writeValueAsBytes(new Document(FORMAT_VERSION, instance.service(), instance.id(),
-				instance.host(), instance.port(), instance.secure(), instance.zone(), instance.weight(), instance.tags(),
-				instance.metadata(), instance.status()));
+		ByteArrayOutputStream out = new ByteArrayOutputStream(ENCODED_SIZE_HINT);
+		try (JsonGenerator json = this.factory.createGenerator(ObjectWriteContext.empty(), out)) {
+			json.writeStartObject();
+			json.writeNumberProperty("v", FORMAT_VERSION);
+			json.writeStringProperty("service", instance.service());
+			json.writeStringProperty("id", instance.id());
+			json.writeStringProperty("host", instance.host());
+			json.writeNumberProperty("port", instance.port());
+			json.writeBooleanProperty("secure", instance.secure());
+			json.writeStringProperty("zone", instance.zone());
+			json.writeNumberProperty("weight", instance.weight());
+			json.writeArrayPropertyStart("tags");
+			for (String tag : instance.tags()) {
+				json.writeString(tag);
+			}
+			json.writeEndArray();
+			json.writeObjectPropertyStart("metadata");
+			for (Map.Entry<String, String> entry : instance.metadata().entrySet()) {
+				json.writeStringProperty(entry.getKey(), entry.getValue());
+			}
+			json.writeEndObject();
+			json.writeStringProperty("status", instance.status().name());
+			json.writeEndObject();
+		}
+		return out.toByteArray();
 	}
 
 	/**
