@@ -71,6 +71,14 @@ final class Samples {
 	}
 
 	/**
+	 * Returns the shortest duration.
+	 * @return the duration in milliseconds
+	 */
+	double minMillis() {
+		return percentileMillis(Double.MIN_VALUE);
+	}
+
+	/**
 	 * Returns the longest duration.
 	 * @return the duration in milliseconds
 	 */
