@@ -44,12 +44,30 @@ final class ConsistentHashLoadBalancer implements IndexedLoadBalancer {
 		if (key == null) {
 			return Math.floorMod(this.next.getAndIncrement(), size);
 		}
+		return ring(candidates).owner(keyHash(key));
+	}
+
+	/**
+	 * Picks as {@link #chooseIndex} does, taking a keyed pick from the ring's own array of
+	 * the candidates rather than through the list.
+	 */
+	@Override
+	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, @Nullable String key) {
+		if (key == null || candidates.isEmpty()) {
+			int index = chooseIndex(candidates, key);
+			return (index >= 0) ? candidates.get(index) : null;
+		}
+		Ring current = ring(candidates);
+		return current.instances()[current.owner(keyHash(key))];
+	}
+
+	private Ring ring(List<ServiceInstance> candidates) {
 		Ring current = this.ring;
 		if (current == null || current.candidates() != candidates) {
 			current = Ring.of(candidates);
 			this.ring = current;
 		}
-		return current.owner(keyHash(key));
+		return current;
 	}
 
 	/**
@@ -96,7 +114,8 @@ final class ConsistentHashLoadBalancer implements IndexedLoadBalancer {
 	 * points that share them are ordered by the id of their instance. The last point, past
 	 * every position, wraps the ring around to the owner of the first.
 	 */
-	private record Ring(List<ServiceInstance> candidates, long[] points, int[] firstPointOfArc, int arcShift) {
+	private record Ring(List<ServiceInstance> candidates, ServiceInstance[] instances, long[] points,
+			int[] firstPointOfArc, int arcShift) {
 
 		private static final long POSITION = 0xFFFFFFFF00000000L;
 
@@ -135,7 +154,7 @@ final class ConsistentHashLoadBalancer implements IndexedLoadBalancer {
 				}
 				firstPointOfArc[arc] = index;
 			}
-			return new Ring(candidates, points, firstPointOfArc, arcShift);
+			return new Ring(candidates, candidates.toArray(ServiceInstance[]::new), points, firstPointOfArc, arcShift);
 		}
 
 		private static void orderSharedPositionsById(long[] points, int total, List<ServiceInstance> candidates) {
