@@ -124,6 +124,21 @@ class ConsistentHashLoadBalancerTest {
 		assertThat(picked).containsExactlyElementsOf(this.ten);
 	}
 
+	@Test
+	void aPickByInstanceAndAPickByPositionAgree() {
+		ConsistentHashLoadBalancer byInstance = new ConsistentHashLoadBalancer();
+		ConsistentHashLoadBalancer byPosition = new ConsistentHashLoadBalancer();
+		List<ServiceInstance> candidates = instances(100);
+
+		for (int i = 0; i < KEYS; i++) {
+			String key = "user-" + i;
+			assertThat(byInstance.choose(candidates, key))
+				.isSameAs(candidates.get(byPosition.chooseIndex(candidates, key)));
+		}
+		assertThat(byInstance.choose(List.of(), "user-1")).isNull();
+		assertThat(byPosition.chooseIndex(List.of(), "user-1")).isEqualTo(-1);
+	}
+
 	private static List<ServiceInstance> instances(int n) {
 		return IntStream.range(0, n)
 			.mapToObj((i) -> ServiceInstance.builder("svc", "10.0." + (i / 250) + "." + (i % 250 + 1), 8080).build())
