@@ -121,8 +121,8 @@ final class ScaleSection {
 					+ "worth after each service registered, after one unmeasured service of each. A fresh "
 					+ "client then looks up every service (read + watch each); its anchor is one raw range read of all "
 					+ keys + " keys; the two take turns " + VIEW_ROUNDS + " times, each time with a new client, and "
-					+ "the table gives the medians (a single range read of about 100 ms moved between 28 and 121 ms "
-					+ "on this machine). Heap: used heap right after full GCs, after the view minus after the client's "
+					+ "the table gives the medians, since one range read of about 100 ms is too short to time once "
+					+ "on a shared machine. Heap: used heap right after full GCs, after the view minus after the client's "
 					+ "first lookup (its fixed cost), per cached instance; it includes each service's watch.",
 					List.of("measure", "ours", "anchor", "ours ÷ anchor"),
 					List.of(List.of("registrations per second (anchor: raw jetcd puts)", registerRate, putRate,
