@@ -54,8 +54,7 @@ final class ConsistentHashLoadBalancer implements IndexedLoadBalancer {
 	@Override
 	public @Nullable ServiceInstance choose(List<ServiceInstance> candidates, @Nullable String key) {
 		if (key == null || candidates.isEmpty()) {
-			int index = chooseIndex(candidates, key);
-			return (index >= 0) ? candidates.get(index) : null;
+			return IndexedLoadBalancer.super.choose(candidates, key);
 		}
 		Ring current = ring(candidates);
 		return current.instances()[current.owner(keyHash(key))];

@@ -1,6 +1,5 @@
 package dev.discovery.core;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -279,9 +278,7 @@ public final class ServiceHandle {
 	private static List<ServiceInstance> sortedById(List<ServiceInstance> instances) {
 		for (int i = 1; i < instances.size(); i++) {
 			if (BY_ID.compare(instances.get(i - 1), instances.get(i)) > 0) {
-				List<ServiceInstance> sorted = new ArrayList<>(instances);
-				sorted.sort(BY_ID);
-				return List.copyOf(sorted);
+				return instances.stream().sorted(BY_ID).toList();
 			}
 		}
 		return List.copyOf(instances);
