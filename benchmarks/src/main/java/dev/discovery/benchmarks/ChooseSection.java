@@ -84,7 +84,7 @@ final class ChooseSection {
 			.measurementTime(plan.iterationTime())
 			.addProfiler(GCProfiler.class)
 			.verbosity((plan.forks() == 0) ? VerboseMode.SILENT : VerboseMode.NORMAL)
-			.jvmArgsAppend("-Xms1g", "-Xmx1g", BenchmarkSuite.LOGGING)
+			.jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", BenchmarkSuite.LOGGING)
 			.shouldFailOnError(true);
 	}
 
@@ -113,7 +113,9 @@ final class ChooseSection {
 		return new Report.Table("choose(): one instance of N", "JMH average time, " + this.plan.describe()
 				+ "; ns/op is the median of the measured iterations (the machine is shared: a busy neighbour "
 				+ "spoils single iterations), min–max their range; `-prof gc` for B/op; t = benchmark threads "
-				+ "sharing one balancer. "
+				+ "sharing one balancer. Each fork touches its fixed 1 GiB heap at start (`-XX:+AlwaysPreTouch`): "
+				+ "otherwise a subject that allocates pays the kernel's first touch of young-generation pages "
+				+ "while the collector grows the young generation, in some forks and not in others. "
 				+ "Instances have weights 1, 2, 3 in turn. SCLB = Spring Cloud LoadBalancer `RoundRobinLoadBalancer"
 				+ ".choose().block()`. *-tracked = `DiscoveryClient.startCall(service, null)` then `succeeded()`.",
 				columns, rows);
