@@ -3,7 +3,6 @@ package dev.discovery.core;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,7 +30,7 @@ final class ConsistentHashLoadBalancer implements IndexedLoadBalancer {
 
 	private static final int POINTS_PER_INSTANCE = 160;
 
-	private final AtomicInteger next = new AtomicInteger();
+	private final PickCounter next = new PickCounter();
 
 	private volatile @Nullable Ring ring;
 

@@ -1,7 +1,6 @@
 package dev.discovery.core;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class RoundRobinLoadBalancer implements IndexedLoadBalancer {
 
-	private final AtomicLong next = new AtomicLong();
+	private final PickCounter next = new PickCounter();
 
 	@Override
 	public int chooseIndex(List<ServiceInstance> candidates, @Nullable String key) {

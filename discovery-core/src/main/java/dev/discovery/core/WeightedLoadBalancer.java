@@ -2,7 +2,6 @@ package dev.discovery.core;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +27,7 @@ final class WeightedLoadBalancer implements IndexedLoadBalancer {
 
 	private static final double GOLDEN_SECTION = 0.6180339887498949;
 
-	private final AtomicLong next = new AtomicLong();
+	private final PickCounter next = new PickCounter();
 
 	private volatile @Nullable Plan plan;
 
