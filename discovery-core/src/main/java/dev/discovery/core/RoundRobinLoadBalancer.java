@@ -10,9 +10,7 @@ import org.jspecify.annotations.Nullable;
  * candidates, so concurrent requests interleave over the instances instead of arriving at
  * one in runs.
  */
-final class RoundRobinLoadBalancer implements IndexedLoadBalancer {
-
-	private final PickCounter next = new PickCounter();
+final class RoundRobinLoadBalancer extends CountingLoadBalancer {
 
 	@Override
 	public int chooseIndex(List<ServiceInstance> candidates, @Nullable String key) {
@@ -20,7 +18,7 @@ final class RoundRobinLoadBalancer implements IndexedLoadBalancer {
 		if (size == 0) {
 			return -1;
 		}
-		return (int) Math.floorMod(this.next.getAndIncrement(), (long) size);
+		return (int) Math.floorMod(countPick(), (long) size);
 	}
 
 }

@@ -21,13 +21,11 @@ import org.jspecify.annotations.Nullable;
  * length, near its golden section) and maps each to its instance by binary search: still
  * exactly {@code weight} picks per cycle each, still spread out, but not nginx's exact order.
  */
-final class WeightedLoadBalancer implements IndexedLoadBalancer {
+final class WeightedLoadBalancer extends CountingLoadBalancer {
 
 	private static final long MAX_EXACT_WORK = 50_000_000L;
 
 	private static final double GOLDEN_SECTION = 0.6180339887498949;
-
-	private final PickCounter next = new PickCounter();
 
 	private volatile @Nullable Plan plan;
 
@@ -41,7 +39,7 @@ final class WeightedLoadBalancer implements IndexedLoadBalancer {
 			current = Plan.of(candidates);
 			this.plan = current;
 		}
-		return current.index(this.next.getAndIncrement());
+		return current.index(countPick());
 	}
 
 	/**

@@ -9,23 +9,23 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PickCounterTest {
+class CountingLoadBalancerTest {
 
 	@Test
-	void countsFromZero() {
-		PickCounter counter = new PickCounter();
+	void countsPicksFromZero() {
+		CountingLoadBalancer balancer = new RoundRobinLoadBalancer();
 
-		assertThat(counter.getAndIncrement()).isZero();
-		assertThat(counter.getAndIncrement()).isEqualTo(1);
+		assertThat(balancer.countPick()).isZero();
+		assertThat(balancer.countPick()).isEqualTo(1);
 	}
 
 	@Test
-	void threadsRacingForANewCounterEachGetDistinctValuesAndNoneIsLost() throws Exception {
+	void threadsRacingOnTheFirstPicksEachGetDistinctCountsAndNoneIsLost() throws Exception {
 		int rounds = 500;
 		int perThread = 50;
-		PickCounter[] counters = new PickCounter[rounds];
+		CountingLoadBalancer[] balancers = new CountingLoadBalancer[rounds];
 		for (int round = 0; round < rounds; round++) {
-			counters[round] = new PickCounter();
+			balancers[round] = new RoundRobinLoadBalancer();
 		}
 		CyclicBarrier together = new CyclicBarrier(2);
 		List<List<Long>> seen = List.of(new ArrayList<>(), new ArrayList<>());
@@ -33,10 +33,10 @@ class PickCounterTest {
 		for (List<Long> values : seen) {
 			threads.add(new Thread(() -> {
 				try {
-					for (PickCounter counter : counters) {
+					for (CountingLoadBalancer balancer : balancers) {
 						together.await();
 						for (int i = 0; i < perThread; i++) {
-							values.add(counter.getAndIncrement());
+							values.add(balancer.countPick());
 						}
 					}
 				}

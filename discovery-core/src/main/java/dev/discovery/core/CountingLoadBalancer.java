@@ -1,0 +1,60 @@
+package dev.discovery.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An indexed strategy that counts its picks on one counter shared by every thread, kept on
+ * a cache line of its own. Every pick writes the counter, so on several cores its line
+ * moves to each picking core in turn; any other data on that line would move with it and
+ * miss in the cache of a thread that only reads it. The counter lives in the middle of an
+ * array with a cache line of unused elements on either side, so no object can share its
+ * line, whatever the heap's layout. The array is made on the first pick: a service that is
+ * followed but never picked from costs nothing more than its strategy object.
+ * <p>
+ * Measured with JMH on 2 threads at 10 instances: with a plain {@code AtomicLong},
+ * {@code DiscoveryClient.choose} took 37–186 ns per fork (20 forks, 3 of them above 60 ns),
+ * depending on what each fork's heap placed next to the counter; with the line to itself,
+ * 33–54 ns (30 forks). Keeping the array in the strategy object, rather than in an object
+ * of its own, spares a pick one dependent load: with that extra load, {@code choose} on
+ * one thread took 0.5–1 ns longer than with the {@code AtomicLong} in four pairs of runs;
+ * without it the two are equal within the noise.
+ */
+abstract class CountingLoadBalancer implements IndexedLoadBalancer {
+
+	/** Unused elements on either side of the counter: 64 bytes, one cache line. */
+	private static final int GUARD = 8;
+
+	private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
+
+	private static final VarHandle CELLS;
+
+	static {
+		try {
+			CELLS = MethodHandles.lookup().findVarHandle(CountingLoadBalancer.class, "cells", long[].class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private volatile long @Nullable [] cells;
+
+	/**
+	 * Counts a pick.
+	 * @return how many picks were counted before this one, starting at 0; it wraps around
+	 * after 2^64 picks
+	 */
+	final long countPick() {
+		long[] current = this.cells;
+		return (long) ELEMENT.getAndAdd((current != null) ? current : install(), GUARD, 1L);
+	}
+
+	private long[] install() {
+		CELLS.compareAndSet(this, null, new long[GUARD * 2 + 1]);
+		return this.cells;
+	}
+
+}
