@@ -2,7 +2,7 @@ package dev.discovery.core;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
@@ -19,29 +19,36 @@ class CountingLoadBalancerTest {
 		assertThat(balancer.countPick()).isEqualTo(1);
 	}
 
+	/**
+	 * Both threads spin (yielding now and then, for a machine with one free core) until both
+	 * arrived at a round and then pick at once from a fresh strategy, so that their first picks often race to make the counter's array; a lost
+	 * array would hand a count out twice.
+	 */
 	@Test
-	void threadsRacingOnTheFirstPicksEachGetDistinctCountsAndNoneIsLost() throws Exception {
-		int rounds = 500;
-		int perThread = 50;
+	void threadsRacingOnTheFirstPicksEachGetDistinctCountsAndNoneIsLost() throws InterruptedException {
+		int rounds = 20_000;
+		int perThread = 4;
 		CountingLoadBalancer[] balancers = new CountingLoadBalancer[rounds];
 		for (int round = 0; round < rounds; round++) {
 			balancers[round] = new RoundRobinLoadBalancer();
 		}
-		CyclicBarrier together = new CyclicBarrier(2);
-		List<List<Long>> seen = List.of(new ArrayList<>(), new ArrayList<>());
+		AtomicInteger arrivals = new AtomicInteger();
+		long[][] seen = new long[2][rounds * perThread];
 		List<Thread> threads = new ArrayList<>();
-		for (List<Long> values : seen) {
+		for (long[] values : seen) {
 			threads.add(new Thread(() -> {
-				try {
-					for (CountingLoadBalancer balancer : balancers) {
-						together.await();
-						for (int i = 0; i < perThread; i++) {
-							values.add(balancer.countPick());
+				for (int round = 0; round < rounds; round++) {
+					int everyone = 2 * (round + 1);
+					arrivals.incrementAndGet();
+					for (int spins = 1; arrivals.get() < everyone; spins++) {
+						if (spins % 100 == 0) {
+							Thread.yield();
 						}
+						Thread.onSpinWait();
 					}
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
+					for (int i = 0; i < perThread; i++) {
+						values[round * perThread + i] = balancers[round].countPick();
+					}
 				}
 			}));
 		}
@@ -52,9 +59,12 @@ class CountingLoadBalancerTest {
 
 		Long[] everyRound = LongStream.range(0, 2 * perThread).boxed().toArray(Long[]::new);
 		for (int round = 0; round < rounds; round++) {
-			int from = round * perThread;
-			List<Long> values = new ArrayList<>(seen.get(0).subList(from, from + perThread));
-			values.addAll(seen.get(1).subList(from, from + perThread));
+			List<Long> values = new ArrayList<>();
+			for (long[] thread : seen) {
+				for (int i = 0; i < perThread; i++) {
+					values.add(thread[round * perThread + i]);
+				}
+			}
 			assertThat(values).as("round %d", round).containsExactlyInAnyOrder(everyRound);
 		}
 	}
