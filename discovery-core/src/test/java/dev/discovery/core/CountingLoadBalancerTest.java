@@ -21,8 +21,9 @@ class CountingLoadBalancerTest {
 
 	/**
 	 * Both threads spin (yielding now and then, for a machine with one free core) until both
-	 * arrived at a round and then pick at once from a fresh strategy, so that their first picks often race to make the counter's array; a lost
-	 * array would hand a count out twice.
+	 * arrived at a round and then pick at once from a fresh strategy, so that their first
+	 * picks often race to make the counter's array; a lost array would hand a count out
+	 * twice.
 	 */
 	@Test
 	void threadsRacingOnTheFirstPicksEachGetDistinctCountsAndNoneIsLost() throws InterruptedException {
