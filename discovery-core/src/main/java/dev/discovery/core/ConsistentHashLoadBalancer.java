@@ -39,7 +39,7 @@ final class ConsistentHashLoadBalancer extends CountingLoadBalancer {
 			return -1;
 		}
 		if (key == null) {
-			return Math.floorMod(countPick(), size);
+			return rotate(size);
 		}
 		return ring(candidates).owner(keyHash(key));
 	}

@@ -52,6 +52,16 @@ abstract class CountingLoadBalancer implements IndexedLoadBalancer {
 		return (long) ELEMENT.getAndAdd((current != null) ? current : install(), GUARD, 1L);
 	}
 
+	/**
+	 * Counts a pick and returns its place in a rotation over the candidates, so that any
+	 * {@code size} consecutive picks, from any threads, cover every position once.
+	 * @param size how many candidates there are, at least one
+	 * @return a position from 0 to {@code size - 1}
+	 */
+	final int rotate(int size) {
+		return Math.floorMod(countPick(), size);
+	}
+
 	private long[] install() {
 		CELLS.compareAndSet(this, null, new long[GUARD * 2 + 1]);
 		return this.cells;

@@ -18,7 +18,7 @@ final class RoundRobinLoadBalancer extends CountingLoadBalancer {
 		if (size == 0) {
 			return -1;
 		}
-		return (int) Math.floorMod(countPick(), (long) size);
+		return rotate(size);
 	}
 
 }
