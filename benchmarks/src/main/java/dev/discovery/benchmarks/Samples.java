@@ -48,8 +48,7 @@ final class Samples {
 		if (this.size == 0) {
 			throw new IllegalStateException("No samples");
 		}
-		long[] sorted = Arrays.copyOf(this.nanos, this.size);
-		Arrays.sort(sorted);
+		long[] sorted = sorted();
 		int rank = (int) Math.ceil(percent / 100 * this.size);
 		return sorted[Math.max(0, rank - 1)] / 1e6;
 	}
@@ -60,6 +59,30 @@ final class Samples {
 	 */
 	double medianMillis() {
 		return percentileMillis(50);
+	}
+
+	/**
+	 * Returns a distribution-free confidence interval of the median: the pair of order
+	 * statistics that holds the true median with at least 95% probability whatever the
+	 * distribution, as the count of samples below the median is binomial with p = 1/2.
+	 * @return the lower and the upper bound in milliseconds
+	 * @throws IllegalStateException if fewer than 6 durations were added, too few for any
+	 * pair of order statistics to reach 95%
+	 */
+	double[] medianConfidenceMillis() {
+		double below = 0;
+		double term = Math.pow(0.5, this.size);
+		int k = 0;
+		while (2 * (below + term) <= 0.05) {
+			below += term;
+			term = term * (this.size - k) / (k + 1);
+			k++;
+		}
+		if (k == 0) {
+			throw new IllegalStateException(this.size + " samples are too few for a 95% interval of the median");
+		}
+		long[] sorted = sorted();
+		return new double[] { sorted[k - 1] / 1e6, sorted[this.size - k] / 1e6 };
 	}
 
 	/**
@@ -84,6 +107,12 @@ final class Samples {
 	 */
 	double maxMillis() {
 		return percentileMillis(100);
+	}
+
+	private long[] sorted() {
+		long[] sorted = Arrays.copyOf(this.nanos, this.size);
+		Arrays.sort(sorted);
+		return sorted;
 	}
 
 }
