@@ -1,11 +1,11 @@
 package dev.discovery.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -34,7 +34,8 @@ final class ServiceBalancer {
 
 	private final boolean timesCalls;
 
-	private final Map<String, InstanceStats> stats = new ConcurrentHashMap<>();
+	/** By instance id; made on the first plan, as a followed service may never be picked from. */
+	private @Nullable Map<String, InstanceStats> stats;
 
 	private volatile int epoch;
 
@@ -182,10 +183,15 @@ final class ServiceBalancer {
 				&& !(current.returns() && now - current.nextReturn() >= 0)) {
 			return current;
 		}
-		if (current == null || current.up() != up) {
-			this.stats.keySet().retainAll(up.stream().map(ServiceInstance::id).collect(Collectors.toSet()));
+		Map<String, InstanceStats> known = this.stats;
+		if (known == null) {
+			known = new HashMap<>();
+			this.stats = known;
 		}
-		current = Plan.of(this, up, this.stats, this.epoch, now);
+		else if (current == null || current.up() != up) {
+			known.keySet().retainAll(up.stream().map(ServiceInstance::id).collect(Collectors.toSet()));
+		}
+		current = Plan.of(this, up, known, this.epoch, now);
 		this.plan = current;
 		return current;
 	}
