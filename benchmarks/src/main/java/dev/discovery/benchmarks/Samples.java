@@ -71,11 +71,11 @@ final class Samples {
 	 */
 	double[] medianConfidenceMillis() {
 		double below = 0;
-		double term = Math.pow(0.5, this.size);
+		double logTerm = -this.size * Math.log(2);
 		int k = 0;
-		while (2 * (below + term) <= 0.05) {
-			below += term;
-			term = term * (this.size - k) / (k + 1);
+		while (k < this.size / 2 && 2 * (below + Math.exp(logTerm)) <= 0.05) {
+			below += Math.exp(logTerm);
+			logTerm += Math.log(this.size - k) - Math.log(k + 1);
 			k++;
 		}
 		if (k == 0) {

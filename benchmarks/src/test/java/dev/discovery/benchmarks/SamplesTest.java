@@ -27,6 +27,11 @@ class SamplesTest {
 	}
 
 	@Test
+	void medianIntervalOfThousandsDoesNotUnderflow() {
+		assertThat(millis(2000).medianConfidenceMillis()).containsExactly(956, 1045);
+	}
+
+	@Test
 	void medianIntervalKeepsNegativeDifferences() {
 		Samples samples = new Samples();
 		for (int i = -10; i < 10; i++) {
