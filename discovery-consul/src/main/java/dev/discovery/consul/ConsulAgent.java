@@ -25,6 +25,7 @@ import dev.discovery.core.ServiceInstance;
 import org.apache.http.conn.ConnectTimeoutException;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 
 /**
  * The calls this backend makes to one Consul agent, over one HTTP client. consul-api's
@@ -189,10 +190,10 @@ final class ConsulAgent implements AutoCloseable {
 			throw new ConsulCallException(message.toString(), ex.getStatusCode(), forgot, ex);
 		}
 		catch (JsonParseException ex) {
-			String message = "Consul agent at " + this.address + " gave an unreadable answer to " + operation + ": "
-					+ ex.getMessage();
-			this.health.refused(operation, message);
-			throw new ConsulCallException(message, 200, false, ex);
+			throw unreadable(operation, ex.getMessage(), ex);
+		}
+		catch (JacksonException ex) {
+			throw unreadable(operation, ex.getOriginalMessage(), ex);
 		}
 		catch (ConsulException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -206,6 +207,13 @@ final class ConsulAgent implements AutoCloseable {
 			}
 			throw new ConsulCallException(message, 0, false, ex);
 		}
+	}
+
+	private ConsulCallException unreadable(String operation, String reason, RuntimeException cause) {
+		String message = "Consul agent at " + this.address + " gave an unreadable answer to " + operation + ": "
+				+ reason;
+		this.health.refused(operation, message);
+		return new ConsulCallException(message, 200, false, cause);
 	}
 
 	private Duration timeout(Throwable timedOut) {

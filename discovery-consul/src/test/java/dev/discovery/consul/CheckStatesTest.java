@@ -3,8 +3,8 @@ package dev.discovery.consul;
 import java.util.List;
 import java.util.Map;
 
-import com.google.gson.JsonParseException;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JacksonException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -67,8 +67,26 @@ class CheckStatesTest {
 
 	@Test
 	void anAnswerThatIsNotAnArrayOfChecksIsRefused() {
-		assertThatExceptionOfType(JsonParseException.class).isThrownBy(() -> CheckRow.readAll("{\"a\":1}"))
+		assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> CheckRow.readAll("{\"a\":1}"))
 			.withMessageContaining("not an array of checks");
+	}
+
+	@Test
+	void anAnswerCutShortIsRefused() {
+		String answer = "[" + NODE + "," + ORDERS;
+		assertThatExceptionOfType(JacksonException.class)
+			.isThrownBy(() -> CheckRow.readAll(answer.substring(0, answer.length() - 20)));
+	}
+
+	@Test
+	void nullFieldsReadAsEmptyAndNestedValuesAreSkipped() {
+		String check = "{\"Node\":\"n1\",\"CheckID\":\"service:orders-1\",\"Status\":\"passing\",\"ServiceID\":"
+				+ "\"orders-1\",\"ServiceName\":\"orders\",\"ServiceTags\":null,\"Notes\":null,\"Definition\":"
+				+ "{\"Header\":{\"Accept\":[\"a\",\"b\"]},\"Body\":[{\"ServiceName\":\"other\"}]}}";
+		CheckRow row = CheckRow.readAll("[" + check + "]").get(0);
+		assertThat(row.serviceName()).isEqualTo("orders");
+		assertThat(row.tags()).isEmpty();
+		assertThat(fingerprints(NODE, check)).containsOnlyKeys("orders");
 	}
 
 	private List<String> changedServices(Map<String, Long> now) {
