@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,8 @@ import com.sun.net.httpserver.HttpServer;
  * answers with fields it does not know yet, or cut short. It serves the leader, the catalog's
  * services and the health of services, the same answer for every service, with
  * {@code X-Consul-Index} and blocking queries: a query with the current index waits until
- * the answers change or its {@code wait} ends. Thread-safe.
+ * the answers change or its {@code wait} ends. It records the {@code Accept-Encoding} of the
+ * requests it answers, and never compresses. Thread-safe.
  */
 public final class FakeConsulAgent implements AutoCloseable {
 
@@ -34,6 +38,8 @@ public final class FakeConsulAgent implements AutoCloseable {
 	private final ExecutorService executor;
 
 	private final Object lock = new Object();
+
+	private final Set<String> acceptEncodings = ConcurrentHashMap.newKeySet();
 
 	private long index = 1;
 
@@ -119,7 +125,17 @@ public final class FakeConsulAgent implements AutoCloseable {
 		this.lock.notifyAll();
 	}
 
+	/**
+	 * Returns the {@code Accept-Encoding} headers of the catalog and health requests answered
+	 * so far.
+	 * @return the distinct values, empty if no request asked for an encoding
+	 */
+	public Set<String> acceptEncodings() {
+		return Set.copyOf(this.acceptEncodings);
+	}
+
 	private void answer(HttpExchange exchange, boolean health) throws IOException {
+		this.acceptEncodings.addAll(exchange.getRequestHeaders().getOrDefault("Accept-Encoding", List.of()));
 		String query = (exchange.getRequestURI().getRawQuery() != null) ? exchange.getRequestURI().getRawQuery() : "";
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(number(WAIT, query));
 		String body;
