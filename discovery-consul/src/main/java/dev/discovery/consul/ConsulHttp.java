@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ConsulHttp {
 
-	private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
 	private final String scheme;
 
@@ -122,17 +122,17 @@ final class ConsulHttp {
 	}
 
 	/**
-	 * Tells whether a host is this machine's loopback: {@code localhost}, or an IP address
-	 * literal in the loopback range. A host name is not resolved, so other names count as
-	 * remote.
+	 * Tells whether a host is this machine's loopback: {@code localhost}, an IPv4 address in
+	 * 127.0.0.0/8, or the IPv6 loopback address. Nothing is resolved: other host names count
+	 * as remote, and a host with a colon is an IPv6 literal, as the builder checked.
 	 * @param host the agent's host
 	 * @return whether it is loopback
 	 */
 	static boolean onLoopback(String host) {
-		if (host.equalsIgnoreCase("localhost")) {
+		if (host.equalsIgnoreCase("localhost") || IPV4_LOOPBACK.matcher(host).matches()) {
 			return true;
 		}
-		if (host.indexOf(':') < 0 && !IPV4_LITERAL.matcher(host).matches()) {
+		if (host.indexOf(':') < 0) {
 			return false;
 		}
 		try {

@@ -16,6 +16,9 @@ class ConsulHttpTest {
 		assertThat(ConsulHttp.onLoopback("127.0.0.1")).isTrue();
 		assertThat(ConsulHttp.onLoopback("127.1.2.3")).isTrue();
 		assertThat(ConsulHttp.onLoopback("::1")).isTrue();
+		assertThat(ConsulHttp.onLoopback("0:0:0:0:0:0:0:1")).isTrue();
+		assertThat(ConsulHttp.onLoopback("127.0.0.256")).isFalse();
+		assertThat(ConsulHttp.onLoopback("128.0.0.1")).isFalse();
 		assertThat(ConsulHttp.onLoopback("10.0.0.7")).isFalse();
 		assertThat(ConsulHttp.onLoopback("fd00::7")).isFalse();
 		assertThat(ConsulHttp.onLoopback("consul.service.consul")).isFalse();
