@@ -34,8 +34,9 @@ import org.awaitility.Awaitility;
  * the heap per followed service; then new instances appear and go, timed until the client's
  * listener sees them, next to a raw blocking query on the same service that sees the same
  * change (the floor of the same run): on the first service (a blocking query of its own
- * from the start), on the last one (on the detector until its first change moves it to a
- * quiet service's blocking query), and spread over every service after the first 11 (a
+ * from the start), on the last one (on the detector until one of its changes finds a
+ * blocking query that has been quiet for 10 s and takes it over, which depends on how long
+ * the steps before took), and spread over every service after the first 11 (a
  * service changes once, so most of these go through the detector).
  */
 final class ConsulScaleSection {
@@ -110,8 +111,9 @@ final class ConsulScaleSection {
 				+ "listing of every check about 1.5× as large). One client (ConsulBackend with the default budget of 16 "
 				+ "connections, and DiscoveryClient) looks up every service of the datacenter, one instance each; "
 				+ "then an instance appears and goes " + this.changes / 2 + " times on each of: the first service "
-				+ "(its own blocking query), the last one (the change detector, until its first change moves it to "
-				+ "the blocking query of a service quiet for 10 s), and a different service each time after the "
+				+ "(its own blocking query), the last one (the change detector, until one of its changes finds a "
+				+ "blocking query quiet for 10 s and takes it over, which depends on how long the steps before took), "
+				+ "and a different service each time after the "
 				+ "first 11 (mostly the detector); seen by the client's listener and, as the floor, by a raw "
 				+ "blocking query on that service in the same run. Threads: the client's discovery-consul threads; "
 				+ "connections: the most open from 127.0.0.1 while looking up and at rest; requests per change "
