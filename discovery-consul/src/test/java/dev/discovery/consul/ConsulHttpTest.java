@@ -4,25 +4,24 @@ import java.time.Duration;
 
 import dev.discovery.consul.testserver.FakeConsulAgent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ConsulHttpTest {
 
-	@Test
-	void loopbackIsLocalhostOrALoopbackAddressLiteral() {
-		assertThat(ConsulHttp.onLoopback("localhost")).isTrue();
-		assertThat(ConsulHttp.onLoopback("LocalHost")).isTrue();
-		assertThat(ConsulHttp.onLoopback("127.0.0.1")).isTrue();
-		assertThat(ConsulHttp.onLoopback("127.1.2.3")).isTrue();
-		assertThat(ConsulHttp.onLoopback("::1")).isTrue();
-		assertThat(ConsulHttp.onLoopback("0:0:0:0:0:0:0:1")).isTrue();
-		assertThat(ConsulHttp.onLoopback("127.0.0.256")).isFalse();
-		assertThat(ConsulHttp.onLoopback("128.0.0.1")).isFalse();
-		assertThat(ConsulHttp.onLoopback("10.0.0.7")).isFalse();
-		assertThat(ConsulHttp.onLoopback("fd00::7")).isFalse();
-		assertThat(ConsulHttp.onLoopback("consul.service.consul")).isFalse();
-		assertThat(ConsulHttp.onLoopback("127.0.0.1.example.com")).isFalse();
+	@ParameterizedTest
+	@ValueSource(strings = { "localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1" })
+	void loopbackIsLocalhostOrALoopbackAddress(String host) {
+		assertThat(ConsulHttp.onLoopback(host)).isTrue();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "127.0.0.256", "128.0.0.1", "10.0.0.7", "fd00::7", "consul.service.consul",
+			"127.0.0.1.example.com" })
+	void anyOtherHostIsRemote(String host) {
+		assertThat(ConsulHttp.onLoopback(host)).isFalse();
 	}
 
 	@Test
