@@ -38,9 +38,6 @@ import tools.jackson.core.JacksonException;
  */
 final class ConsulAgent implements AutoCloseable {
 
-	/** The name of the setting a refused call points the user at. */
-	static final String TOKEN_PROPERTY = "discovery.consul.token";
-
 	private static final Gson gson = new Gson();
 
 	private static final Type HEALTH_ENTRIES = new TypeToken<List<ConsulJson.HealthEntry>>() {
@@ -52,28 +49,28 @@ final class ConsulAgent implements AutoCloseable {
 
 	private final ConsulClient client;
 
-	private final String address;
-
-	private final @Nullable String token;
-
 	private final AgentHealth health;
+
+	private final AgentFailures failures;
 
 	private final Duration connectTimeout;
 
 	private final Duration readTimeout;
 
+	private final Runnable abort;
+
 	private volatile boolean closed;
 
-	ConsulAgent(CloseableHttpClient httpClient, ConsulRawClient rawClient, String address, @Nullable String token,
-			AgentHealth health, Duration connectTimeout, Duration readTimeout) {
+	ConsulAgent(CloseableHttpClient httpClient, ConsulRawClient rawClient, AgentHealth health, AgentFailures failures,
+			Duration connectTimeout, Duration readTimeout, Runnable abort) {
 		this.httpClient = httpClient;
 		this.rawClient = rawClient;
 		this.client = new ConsulClient(rawClient);
-		this.address = address;
-		this.token = token;
 		this.health = health;
+		this.failures = failures;
 		this.connectTimeout = connectTimeout;
 		this.readTimeout = readTimeout;
+		this.abort = abort;
 	}
 
 	void register(ConsulJson.ServiceRegistration registration) {
@@ -111,8 +108,7 @@ final class ConsulAgent implements AutoCloseable {
 		return call("read the health of service '" + service + "'", () -> {
 			HttpResponse response = ok(this.rawClient.makeGetRequest("/v1/health/service/" + service,
 					new QueryParams(waitSeconds, index)));
-			List<ConsulJson.HealthEntry> entries = present(gson.fromJson(response.getContent(), HEALTH_ENTRIES));
-			return new HealthSnapshot(consulIndex(response), InstanceMapping.instances(entries));
+			return new HealthSnapshot(consulIndex(response), instances(response.getContent()));
 		});
 	}
 
@@ -152,6 +148,7 @@ final class ConsulAgent implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		this.abort.run();
 		try {
 			this.httpClient.close();
 		}
@@ -168,56 +165,31 @@ final class ConsulAgent implements AutoCloseable {
 			return result;
 		}
 		catch (OperationException ex) {
-			String content = redact(String.valueOf(ex.getStatusContent()).trim());
-			boolean forgot = ex.getStatusCode() == 404 || content.contains("Unknown check")
-					|| content.contains("does not have associated TTL") || content.contains("Unknown service");
-			StringBuilder message = new StringBuilder("Consul agent at ").append(this.address)
-				.append(" refused to ")
-				.append(operation)
-				.append(" (HTTP ")
-				.append(ex.getStatusCode())
-				.append(": ")
-				.append(content)
-				.append(')');
-			if (ex.getStatusCode() == 401 || ex.getStatusCode() == 403) {
-				message.append(". Set ")
-					.append(TOKEN_PROPERTY)
-					.append(" to an ACL token that allows it (")
-					.append((this.token != null) ? "the configured token does not" : "no token is configured")
-					.append(')');
-			}
-			this.health.refused(operation, message.toString());
-			throw new ConsulCallException(message.toString(), ex.getStatusCode(), forgot, ex);
+			throw this.failures.refused(operation, ex.getStatusCode(), String.valueOf(ex.getStatusContent()), ex);
 		}
 		catch (JsonParseException ex) {
-			throw unreadable(operation, ex.getMessage(), ex);
+			throw this.failures.unreadable(operation, String.valueOf(ex.getMessage()), ex);
 		}
 		catch (JacksonException ex) {
-			throw unreadable(operation, ex.getOriginalMessage(), ex);
+			throw this.failures.unreadable(operation, ex.getOriginalMessage(), ex);
 		}
 		catch (ConsulException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String message = (cause instanceof InterruptedIOException)
-					? "Consul agent at " + this.address + " did not answer in time, could not " + operation
-							+ ": timed out after " + timeout(cause) + " (" + redact(String.valueOf(cause)) + ")"
-					: "Consul agent at " + this.address + " is unreachable, could not " + operation + ": "
-							+ redact(String.valueOf(cause));
-			if (!this.closed) {
-				this.health.unreachable(message);
-			}
-			throw new ConsulCallException(message, 0, false, ex);
+			throw this.failures.unreachable(operation, cause,
+					(cause instanceof InterruptedIOException) ? timeout(cause) : null, this.closed);
 		}
-	}
-
-	private ConsulCallException unreadable(String operation, String reason, RuntimeException cause) {
-		String message = "Consul agent at " + this.address + " gave an unreadable answer to " + operation + ": "
-				+ reason;
-		this.health.refused(operation, message);
-		return new ConsulCallException(message, 200, false, cause);
 	}
 
 	private Duration timeout(Throwable timedOut) {
 		return (timedOut instanceof ConnectTimeoutException) ? this.connectTimeout : this.readTimeout;
+	}
+
+	/**
+	 * Reads an answer of the health endpoint.
+	 * @throws JsonParseException if it is not a JSON array of health entries
+	 */
+	static List<ServiceInstance> instances(String json) {
+		return InstanceMapping.instances(present(gson.fromJson(json, HEALTH_ENTRIES)));
 	}
 
 	/** An answer that is valid JSON of an array or object is never null, even when empty. */
@@ -237,10 +209,6 @@ final class ConsulAgent implements AutoCloseable {
 			throw new OperationException(response);
 		}
 		return response;
-	}
-
-	private String redact(String text) {
-		return (this.token != null && !this.token.isEmpty()) ? text.replace(this.token, "******") : text;
 	}
 
 	/**

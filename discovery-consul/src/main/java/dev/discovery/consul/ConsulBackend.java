@@ -52,7 +52,10 @@ import org.slf4j.LoggerFactory;
  * hold a blocking query on a connection and thread of their own, and the
  * {@link ChangeDetector} follows the others with one blocking query on the state of every
  * check, after which only the services that changed are read again; a
- * {@link WatchPlacement} gives the blocking queries to the services that changed last. The ACL token is
+ * {@link WatchPlacement} gives the blocking queries to the services that changed last. Over
+ * https, where the agent multiplexes HTTP/2, blocking queries share connections instead, up
+ * to {@value MultiplexedAgent#STREAMS_PER_CONNECTION} to each ({@link MultiplexedAgent}), and
+ * need no thread of their own. The ACL token is
  * sent on every call and never appears in messages, logs, {@link #toString()} or health.
  */
 public final class ConsulBackend implements DiscoveryBackend {
@@ -64,6 +67,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 	private static final Duration MAX_PROBE_PERIOD = Duration.ofSeconds(10);
 
 	private static final int DELIVERY_THREADS = 4;
+
+	private static final int STREAM_THREADS = 2;
 
 	private static final Duration SLOT_MIN_IDLE = Duration.ofSeconds(10);
 
@@ -91,6 +96,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 	private final ThreadPoolExecutor reads;
 
+	private final @Nullable ThreadPoolExecutor streamWork;
+
+	private final @Nullable MultiplexedAgent multiplexed;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private ConsulBackend(Builder builder, @Nullable SSLContext sslContext) {
@@ -109,7 +118,19 @@ public final class ConsulBackend implements DiscoveryBackend {
 		ChangeDetector detector = new ChangeDetector(this.http.openForWatch(this.watchWait),
 				this.watchWait.toSeconds(), this::changeDetected);
 		this.clock = builder.clock;
-		this.placement = new WatchPlacement(budget.blockingQueries(), SLOT_MIN_IDLE.toNanos(), this.clock,
+		int queryConnections = budget.blockingQueries();
+		WatchPlacement.Streams streams = WatchPlacement.Streams.NONE;
+		if ("https".equals(builder.scheme)) {
+			this.streamWork = boundedPool(STREAM_THREADS, "discovery-consul-stream");
+			this.multiplexed = this.http.openMultiplexed(this.watchWait, this.streamWork, this::streamsReady);
+			streams = new StreamedWatches(this.multiplexed, this.watchWait.toSeconds(), this.scheduler);
+		}
+		else {
+			this.streamWork = null;
+			this.multiplexed = null;
+		}
+		int slots = (this.multiplexed != null) ? queryConnections - 1 : queryConnections;
+		this.placement = new WatchPlacement(slots, queryConnections, streams, SLOT_MIN_IDLE.toNanos(), this.clock,
 				(watch) -> new ServiceWatch(watch, this.http.openForWatch(this.watchWait), this.watchWait),
 				(watch) -> new DetectedWatch(watch, this.agent, this.agentHealth, this.reads, this.scheduler,
 						detector::remove),
@@ -163,10 +184,12 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 	/**
 	 * Watches a service. While fewer watches than the budget allows hold a blocking query of
-	 * their own, this one gets one too (a thread and an agent connection) and sees a change
-	 * within one round trip; otherwise the change detector follows it, at the cost of one
-	 * read of the state of every check in the datacenter per change, until a change of its
-	 * service moves it to the slot of a service that has been quiet for 10 s.
+	 * their own, this one gets one too and sees a change within one round trip: over https,
+	 * once the agent answered over HTTP/2, a stream on a shared connection; otherwise a thread
+	 * and an agent connection. Beyond the budget the change detector follows it, at the cost
+	 * of one read of the state of every check in the datacenter per change, until a change
+	 * of its service moves it to a free stream or to the slot of a service that has been quiet
+	 * for 10 s.
 	 */
 	@Override
 	public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
@@ -199,6 +222,9 @@ public final class ConsulBackend implements DiscoveryBackend {
 		details.put("registrations", states);
 		details.put("watches", this.placement.size());
 		details.put("blockingQueries", this.placement.blockingQueries());
+		if (this.multiplexed != null) {
+			details.put("http2Streams", this.multiplexed.describe());
+		}
 		details.put("pendingReads", this.reads.getQueue().size() + this.reads.getActiveCount());
 		details.put("requests", this.agentHealth.requests());
 		details.put("errors", this.agentHealth.failures());
@@ -223,9 +249,15 @@ public final class ConsulBackend implements DiscoveryBackend {
 			return;
 		}
 		this.placement.close();
+		if (this.multiplexed != null) {
+			this.multiplexed.close();
+		}
 		List.copyOf(this.registrations.values()).forEach(ConsulRegistration::close);
 		this.scheduler.shutdownNow();
 		this.reads.shutdownNow();
+		if (this.streamWork != null) {
+			this.streamWork.shutdown();
+		}
 		this.deliveries.shutdown();
 		this.agent.close();
 	}
@@ -247,7 +279,12 @@ public final class ConsulBackend implements DiscoveryBackend {
 		this.placement.changed(source);
 	}
 
+	private void streamsReady() {
+		this.placement.streamsReady();
+	}
+
 	private void probeLeader() {
+		this.placement.probeStreams();
 		try {
 			this.agentHealth.leader(this.agent.leader());
 		}
@@ -488,9 +525,11 @@ public final class ConsulBackend implements DiscoveryBackend {
 		 * than 200 from one client address by default ({@code limits.http_max_conns_per_client}),
 		 * and every application on a host that talks to the local agent shares that address.
 		 * Up to 4 serve ordinary calls, one follows changes for the services beyond the rest,
-		 * and each of the rest holds the blocking query of one watched service.
+		 * and each of the rest holds the blocking query of one watched service, or over https
+		 * the blocking queries of up to {@value MultiplexedAgent#STREAMS_PER_CONNECTION} as
+		 * HTTP/2 streams.
 		 * @param maxConnections 3 to 10000; default 16 (11 services with a blocking query of
-		 * their own)
+		 * their own, 2,200 over https)
 		 * @return this builder
 		 */
 		public Builder maxConnections(int maxConnections) {

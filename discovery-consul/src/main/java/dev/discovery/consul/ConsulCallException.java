@@ -1,6 +1,7 @@
 package dev.discovery.consul;
 
 import dev.discovery.core.DiscoveryException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call to the Consul agent that failed: the agent was unreachable or timed out
@@ -12,8 +13,11 @@ final class ConsulCallException extends DiscoveryException {
 
 	private final boolean agentForgot;
 
-	ConsulCallException(String message, int status, boolean agentForgot, Throwable cause) {
-		super(message, cause);
+	ConsulCallException(String message, int status, boolean agentForgot, @Nullable Throwable cause) {
+		super(message);
+		if (cause != null) {
+			initCause(cause);
+		}
 		this.status = status;
 		this.agentForgot = agentForgot;
 	}

@@ -1,9 +1,12 @@
 package dev.discovery.consul;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
@@ -23,6 +26,7 @@ import org.apache.http.impl.client.StandardHttpRequestRetryHandler;
 import org.apache.http.impl.conn.BasicHttpClientConnectionManager;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 import org.apache.http.message.BasicHeader;
+import org.apache.http.protocol.HttpContext;
 import org.apache.http.ssl.SSLContexts;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * one; and compressed answers only from an agent that is not on loopback. Over loopback,
  * compressing costs both sides CPU and saves no time: the listing of 2,000 checks, which the
  * change detector reads on every change, took 9.5 ms compressed and 7.3 ms uncompressed from
- * a Consul 1.8 server on the same machine (medians of 200).
+ * a Consul 1.8 server on the same machine (medians of 200). Over https it also opens the
+ * {@link MultiplexedAgent}, on the JDK's client, with the same token, TLS context and
+ * timeouts.
  */
 final class ConsulHttp {
 
@@ -56,6 +62,8 @@ final class ConsulHttp {
 
 	private final AgentHealth health;
 
+	private final AgentFailures failures;
+
 	ConsulHttp(String scheme, String host, int port, @Nullable String token, @Nullable SSLContext sslContext,
 			Duration requestTimeout, AgentHealth health) {
 		this.scheme = scheme;
@@ -65,6 +73,7 @@ final class ConsulHttp {
 		this.sslContext = sslContext;
 		this.requestTimeout = requestTimeout;
 		this.health = health;
+		this.failures = new AgentFailures(address(), token, health);
 	}
 
 	/** The agent's base URL, for messages and health. */
@@ -81,20 +90,44 @@ final class ConsulHttp {
 		PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(socketFactories());
 		pool.setMaxTotal(connections);
 		pool.setDefaultMaxPerRoute(connections);
-		return open(pool, this.requestTimeout, true);
+		return open(pool, this.requestTimeout, true, () -> {
+		});
 	}
 
 	/**
 	 * Opens an agent client with one connection of its own for the blocking queries of one
 	 * watch or of the change detector; its read timeout allows for the wait plus the up to
-	 * wait / 16 Consul adds.
+	 * wait / 16 Consul adds. Closing it aborts a query in flight at once, over https too:
+	 * there the JDK's TLS socket would otherwise wait, on close, for the agent to end the TLS
+	 * session, which Consul does only when the blocking query returns, up to the wait later.
 	 */
 	ConsulAgent openForWatch(Duration wait) {
 		Duration readTimeout = this.requestTimeout.plus(wait).plus(wait.dividedBy(16));
-		return open(new BasicHttpClientConnectionManager(socketFactories()), readTimeout, false);
+		if (!"https".equals(this.scheme)) {
+			return open(new BasicHttpClientConnectionManager(socketFactories()), readTimeout, false, () -> {
+			});
+		}
+		AbortableTlsSockets sockets = new AbortableTlsSockets(tlsContext());
+		Registry<ConnectionSocketFactory> factories = RegistryBuilder.<ConnectionSocketFactory>create()
+			.register("https", sockets)
+			.build();
+		return open(new BasicHttpClientConnectionManager(factories), readTimeout, false, sockets::abort);
 	}
 
-	private ConsulAgent open(HttpClientConnectionManager connections, Duration readTimeout, boolean retry) {
+	/**
+	 * Opens the client that carries blocking queries as HTTP/2 streams, for an agent served
+	 * over https.
+	 * @param wait how long a blocking query waits for a change
+	 * @param executor runs the HTTP client's work and the handlers of answers
+	 * @param onMultiplexed run once, when the agent first answered over HTTP/2
+	 */
+	MultiplexedAgent openMultiplexed(Duration wait, Executor executor, Runnable onMultiplexed) {
+		return new MultiplexedAgent(address(), this.sslContext, this.token, this.requestTimeout, wait, this.health,
+				this.failures, executor, onMultiplexed);
+	}
+
+	private ConsulAgent open(HttpClientConnectionManager connections, Duration readTimeout, boolean retry,
+			Runnable abort) {
 		int timeout = Math.toIntExact(this.requestTimeout.toMillis());
 		RequestConfig config = RequestConfig.custom()
 			.setConnectTimeout(timeout)
@@ -117,8 +150,8 @@ final class ConsulHttp {
 		}
 		CloseableHttpClient httpClient = builder.build();
 		ConsulRawClient rawClient = new ConsulRawClient(httpClient, this.scheme + "://" + bracketed(), this.port, "");
-		return new ConsulAgent(httpClient, rawClient, address(), this.token, this.health, this.requestTimeout,
-				readTimeout);
+		return new ConsulAgent(httpClient, rawClient, this.health, this.failures, this.requestTimeout, readTimeout,
+				abort);
 	}
 
 	/**
@@ -146,8 +179,7 @@ final class ConsulHttp {
 	private Registry<ConnectionSocketFactory> socketFactories() {
 		RegistryBuilder<ConnectionSocketFactory> factories = RegistryBuilder.create();
 		if ("https".equals(this.scheme)) {
-			SSLContext context = (this.sslContext != null) ? this.sslContext : SSLContexts.createSystemDefault();
-			factories.register("https", new SSLConnectionSocketFactory(context));
+			factories.register("https", new SSLConnectionSocketFactory(tlsContext()));
 		}
 		else {
 			factories.register("http", PlainConnectionSocketFactory.getSocketFactory());
@@ -155,8 +187,46 @@ final class ConsulHttp {
 		return factories.build();
 	}
 
+	private SSLContext tlsContext() {
+		return (this.sslContext != null) ? this.sslContext : SSLContexts.createSystemDefault();
+	}
+
 	private String bracketed() {
 		return (this.host.indexOf(':') >= 0) ? "[" + this.host + "]" : this.host;
+	}
+
+	/**
+	 * Opens TLS connections and can close the plain socket under the last one at once, which
+	 * makes a read blocked on it fail and lets the TLS socket close without waiting for the
+	 * agent.
+	 */
+	private static final class AbortableTlsSockets extends SSLConnectionSocketFactory {
+
+		private volatile @Nullable Socket plain;
+
+		AbortableTlsSockets(SSLContext context) {
+			super(context);
+		}
+
+		@Override
+		public Socket createLayeredSocket(Socket socket, String target, int port, HttpContext context)
+				throws IOException {
+			this.plain = socket;
+			return super.createLayeredSocket(socket, target, port, context);
+		}
+
+		void abort() {
+			Socket socket = this.plain;
+			if (socket != null) {
+				try {
+					socket.close();
+				}
+				catch (IOException ex) {
+					// closed either way
+				}
+			}
+		}
+
 	}
 
 }

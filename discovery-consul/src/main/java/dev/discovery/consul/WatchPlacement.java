@@ -1,6 +1,7 @@
 package dev.discovery.consul;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -10,16 +11,25 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which watches hold a blocking query of their own, within the connection budget.
- * A new watch gets one while a slot is free; every other one is followed by the
- * {@link ChangeDetector}. When the detector sees a change of a service it follows, that
- * watch takes a slot: a free one, or the one of the watch whose service changed least
- * recently, if that was at least {@code minIdle} ago, which then goes to the detector. So the
- * services being deployed or failing now see their next changes within one round trip, and
- * a slot changes hands at most once per {@code minIdle}. Thread-safe.
+ * Where the agent multiplexes (https, see {@link MultiplexedAgent}), a watch gets a blocking
+ * query on a shared connection, a stream, while one is free; once the agent is first found to
+ * multiplex, every watch without a stream moves to one; until that is known, new watches go
+ * to the {@link ChangeDetector}, so that no connection is opened for a watch that is about to
+ * move. Otherwise, a new watch gets a connection of its own, a slot, while one is free; every
+ * other one is followed by the {@link ChangeDetector}. When the detector sees a change of a
+ * service it follows, that watch takes a free stream, or a slot: a free one, or the one of
+ * the watch whose service changed least recently, if that was at least {@code minIdle} ago,
+ * which then goes to the detector. So the services being deployed or failing now see their
+ * next changes within one round trip, and a slot changes hands at most once per
+ * {@code minIdle}. Thread-safe.
  */
 final class WatchPlacement implements AutoCloseable {
 
 	private final int slots;
+
+	private final int queryConnections;
+
+	private final Streams streams;
 
 	private final long minIdleNanos;
 
@@ -35,9 +45,14 @@ final class WatchPlacement implements AutoCloseable {
 
 	private final Set<ConsulWatch> withBlockingQuery = new HashSet<>();
 
+	private final Set<ConsulWatch> withStream = new HashSet<>();
+
 	/**
 	 * Creates the placement.
-	 * @param slots how many watches may hold a blocking query of their own
+	 * @param slots how many watches may hold a blocking query on a connection of their own
+	 * @param queryConnections how many connections the slots and the streams may open
+	 * together
+	 * @param streams blocking queries on shared connections, or {@link Streams#NONE}
 	 * @param minIdleNanos how long a watch's service must have been unchanged before its slot
 	 * may go to another watch
 	 * @param clock the time in nanoseconds, the same as the watches'
@@ -46,9 +61,12 @@ final class WatchPlacement implements AutoCloseable {
 	 * leaves the detector when closed
 	 * @param detector the detector those sources are added to
 	 */
-	WatchPlacement(int slots, long minIdleNanos, LongSupplier clock, Function<ConsulWatch, ServiceWatch> blockingQuery,
-			Function<ConsulWatch, DetectedWatch> detected, ChangeDetector detector) {
+	WatchPlacement(int slots, int queryConnections, Streams streams, long minIdleNanos, LongSupplier clock,
+			Function<ConsulWatch, ServiceWatch> blockingQuery, Function<ConsulWatch, DetectedWatch> detected,
+			ChangeDetector detector) {
 		this.slots = slots;
+		this.queryConnections = queryConnections;
+		this.streams = streams;
 		this.minIdleNanos = minIdleNanos;
 		this.clock = clock;
 		this.blockingQuery = blockingQuery;
@@ -62,7 +80,11 @@ final class WatchPlacement implements AutoCloseable {
 	 */
 	synchronized void add(ConsulWatch watch) {
 		this.watches.add(watch);
-		if (this.withBlockingQuery.size() < this.slots) {
+		this.streams.probe();
+		if (giveStream(watch)) {
+			return;
+		}
+		if (!this.streams.undecided() && this.withBlockingQuery.size() < this.slots) {
 			giveBlockingQuery(watch);
 		}
 		else {
@@ -78,6 +100,7 @@ final class WatchPlacement implements AutoCloseable {
 	synchronized void remove(ConsulWatch watch) {
 		if (this.watches.remove(watch)) {
 			this.withBlockingQuery.remove(watch);
+			this.withStream.remove(watch);
 			watch.close();
 		}
 	}
@@ -93,7 +116,10 @@ final class WatchPlacement implements AutoCloseable {
 			if (!watch.follows(source)) {
 				return;
 			}
-			if (this.withBlockingQuery.size() < this.slots || freeIdlestSlot()) {
+			if (giveStream(watch)) {
+				return;
+			}
+			if (!this.streams.undecided() && (this.withBlockingQuery.size() < this.slots || freeIdlestSlot())) {
 				giveBlockingQuery(watch);
 				return;
 			}
@@ -101,14 +127,33 @@ final class WatchPlacement implements AutoCloseable {
 		source.refresh();
 	}
 
+	/**
+	 * Moves every watch without a stream to one, as long as streams are free: called once the
+	 * agent is found to multiplex.
+	 */
+	synchronized void streamsReady() {
+		for (ConsulWatch watch : List.copyOf(this.watches)) {
+			if (!this.withStream.contains(watch) && !giveStream(watch)) {
+				return;
+			}
+		}
+	}
+
+	/** Checks again whether the agent multiplexes, if that is not known and a watch needs it. */
+	synchronized void probeStreams() {
+		if (!this.watches.isEmpty()) {
+			this.streams.probe();
+		}
+	}
+
 	/** How many watches are followed. */
 	int size() {
 		return this.watches.size();
 	}
 
-	/** How many watches hold a blocking query of their own. */
+	/** How many watches hold a blocking query of their own, on a slot or a stream. */
 	synchronized int blockingQueries() {
-		return this.withBlockingQuery.size();
+		return this.withBlockingQuery.size() + this.withStream.size();
 	}
 
 	/** Closes every watch and the detector. */
@@ -118,6 +163,7 @@ final class WatchPlacement implements AutoCloseable {
 		this.watches.forEach(ConsulWatch::close);
 		this.watches.clear();
 		this.withBlockingQuery.clear();
+		this.withStream.clear();
 	}
 
 	private boolean freeIdlestSlot() {
@@ -135,6 +181,18 @@ final class WatchPlacement implements AutoCloseable {
 		return true;
 	}
 
+	private boolean giveStream(ConsulWatch watch) {
+		ConsulWatch.Source source = this.streams.open(watch, this.queryConnections - this.withBlockingQuery.size());
+		if (source == null) {
+			return false;
+		}
+		this.withBlockingQuery.remove(watch);
+		watch.follow(source);
+		this.withStream.add(watch);
+		source.start();
+		return true;
+	}
+
 	private void giveBlockingQuery(ConsulWatch watch) {
 		ServiceWatch source = this.blockingQuery.apply(watch);
 		watch.follow(source);
@@ -147,6 +205,44 @@ final class WatchPlacement implements AutoCloseable {
 		watch.follow(source);
 		this.detector.add(source);
 		source.start();
+	}
+
+	/** Blocking queries that share connections, as streams. */
+	interface Streams {
+
+		/** No shared connections: every blocking query holds a connection of its own. */
+		Streams NONE = new Streams() {
+
+			@Override
+			public void probe() {
+			}
+
+			@Override
+			public boolean undecided() {
+				return false;
+			}
+
+			@Override
+			public ConsulWatch.@Nullable Source open(ConsulWatch watch, int maxConnections) {
+				return null;
+			}
+
+		};
+
+		/** Checks, without blocking, whether streams can be had, unless that is known. */
+		void probe();
+
+		/** Whether it is not known yet if streams can be had. */
+		boolean undecided();
+
+		/**
+		 * Opens a source on a stream for the watch, not started, if a stream is free.
+		 * @param watch the watch
+		 * @param maxConnections how many connections the streams may use at most
+		 * @return the source, or null when no stream can be had
+		 */
+		ConsulWatch.@Nullable Source open(ConsulWatch watch, int maxConnections);
+
 	}
 
 }

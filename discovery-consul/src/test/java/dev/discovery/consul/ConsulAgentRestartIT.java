@@ -7,9 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.discovery.consul.testserver.ConsulAgentExtension;
+import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.core.Registration;
 import dev.discovery.core.RegistrationState;
 import dev.discovery.core.ServiceInstance;
@@ -28,7 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restores their services and checks) and once without it (it forgets them): every
  * open registration must be UP again by itself within TTL + 5 s, and watchers must converge
  * on it. The second watcher's backend follows 500 other services too, watched before, so
- * that its watch of the restarted service is one of those the change detector follows. The measured times are written to {@code target/fault-report/consul-faults.md}.
+ * that its watch of the restarted service is one of those the change detector follows. The
+ * third watcher follows the same 501 services over https, each on an HTTP/2 stream, and
+ * stays within its connection budget while the agent is away and after it is back. The
+ * measured times are written to {@code target/fault-report/consul-faults.md}.
  */
 class ConsulAgentRestartIT {
 
@@ -41,7 +49,7 @@ class ConsulAgentRestartIT {
 	private static final List<String> rows = new CopyOnWriteArrayList<>();
 
 	@RegisterExtension
-	static final ConsulAgentExtension consul = ConsulAgentExtension.own();
+	static final ConsulAgentExtension consul = ConsulAgentExtension.withTls();
 
 	@ParameterizedTest(name = "agent keeps its data directory: {0}")
 	@ValueSource(booleans = { true, false })
@@ -50,7 +58,8 @@ class ConsulAgentRestartIT {
 		try (ConsulBackend firstOwner = consul.backend().ttl(TTL).build();
 				ConsulBackend secondOwner = consul.backend().ttl(TTL).build();
 				ConsulBackend firstObserver = consul.backend().ttl(TTL).build();
-				ConsulBackend secondObserver = consul.backend().ttl(TTL).build()) {
+				ConsulBackend secondObserver = consul.backend().ttl(TTL).build();
+				ConsulBackend thirdObserver = consul.httpsBackend().ttl(TTL).build()) {
 			List<Registration> registrations = new ArrayList<>();
 			for (int i = 0; i < INSTANCES; i++) {
 				ConsulBackend owner = (i % 2 == 0) ? firstOwner : secondOwner;
@@ -58,14 +67,25 @@ class ConsulAgentRestartIT {
 			}
 			List<ServiceInstance> truth = registrations.stream().map(Registration::instance).toList();
 			for (int i = 0; i < OTHER_WATCHED_SERVICES; i++) {
-				secondObserver.watch("other-" + i, (instances) -> {
-				});
+				for (ConsulBackend observer : List.of(secondObserver, thirdObserver)) {
+					observer.watch("other-" + i, (instances) -> {
+					});
+				}
 			}
 			AtomicReference<List<ServiceInstance>> firstView = new AtomicReference<>(List.of());
 			AtomicReference<List<ServiceInstance>> secondView = new AtomicReference<>(List.of());
+			AtomicReference<List<ServiceInstance>> thirdView = new AtomicReference<>(List.of());
+			AtomicInteger mostHttpsConnections = new AtomicInteger();
+			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 			try (AutoCloseable firstWatch = firstObserver.watch("restart", firstView::set);
-					AutoCloseable secondWatch = secondObserver.watch("restart", secondView::set)) {
-				withinTtlPlusFiveSeconds().untilAsserted(() -> assertBothViewsEqual(truth, firstView, secondView));
+					AutoCloseable secondWatch = secondObserver.watch("restart", secondView::set);
+					AutoCloseable thirdWatch = thirdObserver.watch("restart", thirdView::set)) {
+				withinTtlPlusFiveSeconds().untilAsserted(() -> assertViewsEqual(truth, firstView, secondView, thirdView));
+				assertThat(thirdObserver.health().details()).containsEntry("blockingQueries",
+						OTHER_WATCHED_SERVICES + 1);
+				sampler.scheduleAtFixedRate(() -> mostHttpsConnections.accumulateAndGet(
+						LoopbackConnections.count("127.0.0.1", consul.httpsPort()), Math::max), 0, 20,
+						TimeUnit.MILLISECONDS);
 
 				long stopped = System.nanoTime();
 				if (keepState) {
@@ -79,13 +99,15 @@ class ConsulAgentRestartIT {
 				withinTtlPlusFiveSeconds().untilAsserted(
 						() -> assertThat(firstObserver.instances("restart")).containsExactlyInAnyOrderElementsOf(truth));
 				Duration registered = since(back);
-				withinTtlPlusFiveSeconds().untilAsserted(() -> assertBothViewsEqual(truth, firstView, secondView));
+				withinTtlPlusFiveSeconds()
+					.untilAsserted(() -> assertViewsEqual(truth, firstView, secondView, thirdView));
 				Duration converged = since(back);
 				assertThat(converged).isLessThanOrEqualTo(TTL.plusSeconds(5));
 				withinTtlPlusFiveSeconds().untilAsserted(() -> {
 					assertThat(registrations).extracting(Registration::state)
 						.containsOnly(RegistrationState.REGISTERED);
-					for (ConsulBackend backend : List.of(firstOwner, secondOwner, firstObserver, secondObserver)) {
+					for (ConsulBackend backend : List.of(firstOwner, secondOwner, firstObserver, secondObserver,
+							thirdObserver)) {
 						assertThat(backend.health().reachable()).isTrue();
 						assertThat(backend.health().error()).isNull();
 					}
@@ -93,16 +115,23 @@ class ConsulAgentRestartIT {
 				String fault = (keepState ? "Agent restarted on its data directory (it restores the services it had)"
 						: "Agent restarted without its data directory (it forgets every service)") + ", "
 						+ Duration.ofNanos(back - stopped).toMillis() + " ms from stop to a new leader; " + INSTANCES
-						+ " instances registered by 2 clients; the second watcher follows " + OTHER_WATCHED_SERVICES
-						+ " other services";
+						+ " instances registered by 2 clients; the second and third watchers follow "
+						+ OTHER_WATCHED_SERVICES + " other services, the third over https";
 				rows.add(row(fault, "every instance UP again", registered));
-				rows.add(row(fault, "both watchers (2 other clients) equal the truth", converged));
+				rows.add(row(fault, "the three watchers (3 other clients) equal the truth", converged));
+				sampler.shutdownNow();
+				assertThat(mostHttpsConnections.get()).as("connections of the https watcher").isBetween(1, 16);
 
 				firstOwner.close();
 				secondOwner.close();
-				withinTtlPlusFiveSeconds().untilAsserted(() -> assertBothViewsEqual(List.of(), firstView, secondView));
+				withinTtlPlusFiveSeconds()
+					.untilAsserted(() -> assertViewsEqual(List.of(), firstView, secondView, thirdView));
 				assertThat(firstObserver.instances("restart")).isEmpty();
 				assertThat(secondObserver.health().details()).containsEntry("watches", OTHER_WATCHED_SERVICES + 1);
+				assertThat(thirdObserver.health().details()).containsEntry("watches", OTHER_WATCHED_SERVICES + 1);
+			}
+			finally {
+				sampler.shutdownNow();
 			}
 		}
 	}
@@ -160,10 +189,11 @@ class ConsulAgentRestartIT {
 		return Awaitility.await().atMost(TTL.plusSeconds(5)).pollInterval(Duration.ofMillis(50));
 	}
 
-	private static void assertBothViewsEqual(List<ServiceInstance> truth, AtomicReference<List<ServiceInstance>> first,
-			AtomicReference<List<ServiceInstance>> second) {
-		assertThat(first.get()).as("first watcher").containsExactlyInAnyOrderElementsOf(truth);
-		assertThat(second.get()).as("second watcher").containsExactlyInAnyOrderElementsOf(truth);
+	@SafeVarargs
+	private static void assertViewsEqual(List<ServiceInstance> truth, AtomicReference<List<ServiceInstance>>... views) {
+		for (int i = 0; i < views.length; i++) {
+			assertThat(views[i].get()).as("watcher %d", i + 1).containsExactlyInAnyOrderElementsOf(truth);
+		}
 	}
 
 	private static Duration since(long start) {

@@ -13,8 +13,11 @@ import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.core.BackendHealth;
 import dev.discovery.core.DiscoveryClient;
+import dev.discovery.core.ServiceInstance;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * catalog from another loopback address, so every connection counted from 127.0.0.1, beyond
  * those the test's agent support had open before the client started, is the client's.
  * Staleness is sampled from the client's first answer on (before it, a new backend has not
- * heard from its agent yet). With the default budget of 16 connections, 11 services get a
- * blocking query of their own and the change detector follows the other 989.
+ * heard from its agent yet). With the default budget of 16 connections, over http 11
+ * services get a blocking query of their own and the change detector follows the other 989;
+ * over https, where the agent multiplexes HTTP/2, every service gets a blocking query, 200 to
+ * a connection.
  */
 class ConsulScaleIT {
 
@@ -35,37 +40,54 @@ class ConsulScaleIT {
 	private static final int NODES = 10;
 
 	/**
-	 * The client's threads whatever the number of services: the blocking queries of the
-	 * budget, the change detector, 4 reads, 4 deliveries and 2 heartbeat threads.
+	 * The client's threads whatever the number of services: one for each blocking query of the
+	 * budget (over https, the JDK's selector thread of each connection that carries streams,
+	 * or a slot's thread), the change detector, 4 reads, 4 deliveries, 2 heartbeat threads and,
+	 * over https, 2 that handle the streams' answers.
 	 */
-	private static final int MAX_THREADS = new ConnectionBudget(16).blockingQueries() + 1 + 4 + 4 + 2;
+	private static final int MAX_THREADS = new ConnectionBudget(16).blockingQueries() + 1 + 4 + 4 + 2 + 2;
+
+	private static final String JDK_SELECTOR_THREADS = "HttpClient-\\d+-SelectorManager";
 
 	@RegisterExtension
-	static final ConsulAgentExtension consul = ConsulAgentExtension.own();
+	static final ConsulAgentExtension consul = ConsulAgentExtension.withTls();
 
-	@Test
-	void oneClientFollowsAThousandServicesWithinItsConnectionBudgetAndSeesChangesAtTheStartMiddleAndEnd()
-			throws Exception {
+	@BeforeAll
+	static void registerTheServices() throws Exception {
 		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port())) {
 			for (int i = 0; i < SERVICES; i++) {
 				writer.register(node(i), service(i), service(i) + "-a", 20000 + i);
 			}
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "https" })
+	void oneClientFollowsAThousandServicesWithinItsConnectionBudgetAndSeesChangesAtTheStartMiddleAndEnd(String scheme)
+			throws Exception {
+		boolean https = scheme.equals("https");
+		int port = https ? consul.httpsPort() : consul.port();
+		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port())) {
 			AtomicInteger mostConnections = new AtomicInteger();
 			AtomicBoolean everStale = new AtomicBoolean();
 			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-			int before = LoopbackConnections.count("127.0.0.1", consul.port());
-			try (ConsulBackend backend = consul.backend().build(); DiscoveryClient client = new DiscoveryClient(backend)) {
+			int before = LoopbackConnections.count("127.0.0.1", port);
+			long selectorsBefore = threadsNamed(JDK_SELECTOR_THREADS);
+			try (ConsulBackend backend = (https ? consul.httpsBackend() : consul.backend()).build();
+					DiscoveryClient client = new DiscoveryClient(backend)) {
 				long started = System.nanoTime();
-				assertThat(client.getInstances(service(0))).hasSize(1);
+				assertThat(client.getInstances(service(0))).extracting(ServiceInstance::id).contains(service(0) + "-a");
 				sampler.scheduleAtFixedRate(() -> {
-					mostConnections.accumulateAndGet(LoopbackConnections.count("127.0.0.1", consul.port()) - before,
+					mostConnections.accumulateAndGet(LoopbackConnections.count("127.0.0.1", port) - before,
 							Math::max);
 					if (client.isStale()) {
 						everStale.set(true);
 					}
 				}, 0, 20, TimeUnit.MILLISECONDS);
 				for (int i = 1; i < SERVICES; i++) {
-					assertThat(client.getInstances(service(i))).as(service(i)).hasSize(1);
+					assertThat(client.getInstances(service(i))).as(service(i))
+						.extracting(ServiceInstance::id)
+						.contains(service(i) + "-a");
 				}
 				System.out.printf(Locale.ROOT, "Consul: first lookups of %d services took %d ms%n", SERVICES,
 						Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -73,28 +95,34 @@ class ConsulScaleIT {
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(30))
 					.until(() -> backend.health().details().get("pendingReads").equals(0));
+				awaitRest(backend);
 				long requestsBefore = requests(backend);
 				for (int i : new int[] { 0, SERVICES / 2, SERVICES - 1 }) {
 					long changed = System.nanoTime();
-					writer.register(node(i), service(i), service(i) + "-b", 30000 + i);
+					String id = service(i) + "-" + scheme;
+					writer.register(node(i), service(i), id, 30000 + i);
 					Awaitility.await()
 						.atMost(Duration.ofSeconds(10))
 						.pollInterval(Duration.ofMillis(1))
-						.until(() -> client.getInstances(service(i)).size() == 2);
-					System.out.printf(Locale.ROOT, "Consul, %d services followed: a new instance of %s seen in %.1f ms%n",
+						.until(() -> client.getInstances(service(i)).stream().anyMatch((instance) -> instance.id().equals(id)));
+					System.out.printf(Locale.ROOT,
+							"Consul over %s, %d services followed: a new instance of %s seen in %.1f ms%n", scheme,
 							SERVICES, service(i), (System.nanoTime() - changed) / 1e6);
 				}
 				long requestsForChanges = requests(backend) - requestsBefore;
-				System.out.printf(Locale.ROOT, "Consul: %d agent requests for 3 changes; at most %d connections and "
-						+ "%d threads%n", requestsForChanges, mostConnections.get(), consulThreads());
+				System.out.printf(Locale.ROOT, "Consul over %s: %d agent requests for 3 changes; at most %d connections "
+						+ "and %d threads%n", scheme, requestsForChanges, mostConnections.get(), threads(selectorsBefore));
 
 				assertThat(requestsForChanges).as("agent requests for 3 changes among %d services", SERVICES)
 					.isLessThan(15);
 				BackendHealth health = backend.health();
 				assertThat(health.reachable()).isTrue();
 				assertThat(health.details()).containsEntry("errors", 0L).containsEntry("watches", SERVICES);
+				if (https) {
+					assertThat(health.details()).containsEntry("blockingQueries", SERVICES);
+				}
 				assertThat(everStale).as("the client was stale at some point").isFalse();
-				assertThat(consulThreads()).isLessThanOrEqualTo(MAX_THREADS);
+				assertThat(threads(selectorsBefore)).isLessThanOrEqualTo(MAX_THREADS);
 				assertThat(mostConnections.get()).isBetween(1, 16);
 			}
 			finally {
@@ -103,15 +131,34 @@ class ConsulScaleIT {
 		}
 	}
 
+	private static long threads(long selectorsBefore) {
+		return threadsNamed("discovery-consul-.*") + threadsNamed(JDK_SELECTOR_THREADS) - selectorsBefore;
+	}
+
+	/**
+	 * Waits until the client makes no request for 300 ms, as at rest, where its blocking
+	 * queries wait for minutes: over https the watches first follow the change detector,
+	 * then each reads its service once on a stream of its own before its blocking query.
+	 */
+	private static void awaitRest(ConsulBackend backend) {
+		long[] last = { -1 };
+		Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+			long now = requests(backend);
+			boolean still = now == last[0];
+			last[0] = now;
+			return still;
+		});
+	}
+
 	private static long requests(ConsulBackend backend) {
 		return (Long) backend.health().details().get("requests");
 	}
 
-	private static long consulThreads() {
+	private static long threadsNamed(String pattern) {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
-			.filter((thread) -> thread.getName().startsWith("discovery-consul-") && thread.isAlive())
+			.filter((thread) -> thread.isAlive() && thread.getName().matches(pattern))
 			.count();
 	}
 

@@ -3,7 +3,10 @@ package dev.discovery.consul;
 import java.time.Duration;
 import java.util.List;
 
+import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
+import dev.discovery.consul.testserver.LoopbackConnections;
+import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.ServiceInstance;
 import org.awaitility.Awaitility;
@@ -15,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * https to an agent whose certificate is signed by a private CA: trusted through the PEM
- * CA file, refused without it.
+ * CA file, refused without it. Over https the agent multiplexes HTTP/2, so blocking queries
+ * share connections as streams, within the connection budget.
  */
 class ConsulTlsIT {
 
@@ -24,7 +28,7 @@ class ConsulTlsIT {
 
 	@Test
 	void httpsWithTheCaFileRegistersAndDiscovers() {
-		try (ConsulBackend backend = https().caFile(consul.caFile()).build()) {
+		try (ConsulBackend backend = consul.httpsBackend().build()) {
 			ServiceInstance instance = ServiceInstance.builder("tls-orders", "127.0.0.1", 7901).build();
 			backend.register(instance);
 
@@ -37,15 +41,47 @@ class ConsulTlsIT {
 
 	@Test
 	void httpsWithoutTheCaFileIsRefused() {
-		try (ConsulBackend backend = https().build()) {
+		try (ConsulBackend backend = consul.httpsBackend().caFile(null).build()) {
 			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> backend.instances("tls-orders"))
 				.withMessageContaining("https://127.0.0.1:" + consul.httpsPort())
 				.withMessageContaining("SSL");
 		}
 	}
 
-	private static ConsulBackend.Builder https() {
-		return ConsulBackend.builder().scheme("https").host("127.0.0.1").port(consul.httpsPort());
+	@Test
+	void withTheSmallestBudgetOneConnectionCarries200StreamsAndTheDetectorFollowsTheRest() throws Exception {
+		int services = MultiplexedAgent.STREAMS_PER_CONNECTION + 50;
+		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port())) {
+			for (int i = 0; i < services; i++) {
+				writer.register("tls-node", "tls-" + i, "tls-" + i + "-a", 21000 + i);
+			}
+			int before = LoopbackConnections.count("127.0.0.1", consul.httpsPort());
+			try (ConsulBackend backend = consul.httpsBackend().maxConnections(3).build();
+					DiscoveryClient client = new DiscoveryClient(backend)) {
+				for (int i = 0; i < services; i++) {
+					assertThat(client.getInstances("tls-" + i)).as("tls-" + i).hasSize(1);
+				}
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> backend.health().details().get("blockingQueries")
+						.equals(MultiplexedAgent.STREAMS_PER_CONNECTION));
+				for (int i : new int[] { 0, services - 1 }) {
+					writer.register("tls-node", "tls-" + i, "tls-" + i + "-b", 22000 + i);
+					Awaitility.await()
+						.atMost(Duration.ofSeconds(10))
+						.until(() -> client.getInstances("tls-" + i).size() == 2);
+				}
+				assertThat(LoopbackConnections.count("127.0.0.1", consul.httpsPort()) - before).isBetween(1, 3);
+				assertThat(backend.health().details()).containsEntry("errors", 0L)
+					.containsEntry("blockingQueries", MultiplexedAgent.STREAMS_PER_CONNECTION);
+
+				long closing = System.nanoTime();
+				backend.close();
+				assertThat(Duration.ofNanos(System.nanoTime() - closing))
+					.as("closing while the detector and the streams wait on the agent (a wait of 5 minutes)")
+					.isLessThan(Duration.ofSeconds(5));
+			}
+		}
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.discovery.consul.testserver;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import dev.discovery.consul.ConsulBackend;
 import dev.discovery.core.testserver.FreePorts;
@@ -95,10 +102,10 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	 * An agent of its own started as in production, a single server
 	 * ({@code -server -bootstrap-expect 1}) instead of {@code -dev}: its raft log is on disk
 	 * and its answers are compact JSON, where a dev agent pretty-prints them. A restart
-	 * keeps its state.
+	 * keeps its state. Like {@link #withTls()}, it also serves https.
 	 */
 	public static ConsulAgentExtension production() {
-		return new ConsulAgentExtension(false, null, false, false);
+		return new ConsulAgentExtension(false, null, true, false);
 	}
 
 	/** An agent of its own with ACLs enabled and default policy deny. */
@@ -203,6 +210,25 @@ public final class ConsulAgentExtension implements BeforeAllCallback, AfterAllCa
 	/** A builder of backends on this agent. */
 	public ConsulBackend.Builder backend() {
 		return ConsulBackend.builder().host(this.host).port(this.port).requestTimeout(Duration.ofSeconds(2));
+	}
+
+	/** A TLS context that trusts this agent's CA, for clients of its https port. */
+	public SSLContext trustingCa() throws IOException, GeneralSecurityException {
+		KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+		trustStore.load(null, null);
+		try (InputStream in = Files.newInputStream(caFile())) {
+			trustStore.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+		}
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init(trustStore);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, trust.getTrustManagers(), null);
+		return context;
+	}
+
+	/** A builder of backends on this agent's https port, trusting its CA; see {@link #withTls()}. */
+	public ConsulBackend.Builder httpsBackend() {
+		return backend().scheme("https").port(httpsPort()).caFile(caFile());
 	}
 
 	/**

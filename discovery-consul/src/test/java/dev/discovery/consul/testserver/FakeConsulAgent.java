@@ -16,16 +16,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stand-in for a Consul agent's HTTP API on 127.0.0.1, for what a real agent never sends:
  * answers with fields it does not know yet, or cut short. It serves the leader, the catalog's
  * services and the health of services, the same answer for every service, with
  * {@code X-Consul-Index} and blocking queries: a query with the current index waits until
- * the answers change or its {@code wait} ends. It records the {@code Accept-Encoding} of the
- * requests it answers, and never compresses. Thread-safe.
+ * the answers change or its {@code wait} ends. The state of every check is always an empty
+ * list. It records the {@code Accept-Encoding} of the requests it answers, and never
+ * compresses. It may serve https, over HTTP/1.1 only, as a proxy in front of an agent might.
+ * Thread-safe.
  */
 public final class FakeConsulAgent implements AutoCloseable {
 
@@ -51,8 +58,16 @@ public final class FakeConsulAgent implements AutoCloseable {
 
 	private boolean closed;
 
-	private FakeConsulAgent() throws IOException {
-		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+	private FakeConsulAgent(@Nullable SSLContext tls) throws IOException {
+		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+		if (tls != null) {
+			HttpsServer https = HttpsServer.create(address, 0);
+			https.setHttpsConfigurator(new HttpsConfigurator(tls));
+			this.server = https;
+		}
+		else {
+			this.server = HttpServer.create(address, 0);
+		}
 		this.executor = Executors.newCachedThreadPool((task) -> {
 			Thread thread = new Thread(task, "fake-consul-agent");
 			thread.setDaemon(true);
@@ -60,8 +75,9 @@ public final class FakeConsulAgent implements AutoCloseable {
 		});
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/v1/status/leader", (exchange) -> send(exchange, "\"127.0.0.1:8300\"", Damage.NONE));
-		this.server.createContext("/v1/catalog/services", (exchange) -> answer(exchange, false));
-		this.server.createContext("/v1/health/service/", (exchange) -> answer(exchange, true));
+		this.server.createContext("/v1/catalog/services", (exchange) -> answer(exchange, Body.CATALOG));
+		this.server.createContext("/v1/health/service/", (exchange) -> answer(exchange, Body.HEALTH));
+		this.server.createContext("/v1/health/state/any", (exchange) -> answer(exchange, Body.CHECKS));
 		this.server.start();
 	}
 
@@ -70,8 +86,21 @@ public final class FakeConsulAgent implements AutoCloseable {
 	 * @return the running agent
 	 */
 	public static FakeConsulAgent start() {
+		return start(null);
+	}
+
+	/**
+	 * Starts a fake agent on a free port that serves https over HTTP/1.1 only.
+	 * @param tls the server's TLS context, with its key and certificate
+	 * @return the running agent
+	 */
+	public static FakeConsulAgent startHttps(SSLContext tls) {
+		return start(tls);
+	}
+
+	private static FakeConsulAgent start(@Nullable SSLContext tls) {
 		try {
-			return new FakeConsulAgent();
+			return new FakeConsulAgent(tls);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start the fake Consul agent", ex);
@@ -134,7 +163,7 @@ public final class FakeConsulAgent implements AutoCloseable {
 		return Set.copyOf(this.acceptEncodings);
 	}
 
-	private void answer(HttpExchange exchange, boolean health) throws IOException {
+	private void answer(HttpExchange exchange, Body answered) throws IOException {
 		this.acceptEncodings.addAll(exchange.getRequestHeaders().getOrDefault("Accept-Encoding", List.of()));
 		String query = (exchange.getRequestURI().getRawQuery() != null) ? exchange.getRequestURI().getRawQuery() : "";
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(number(WAIT, query));
@@ -152,8 +181,12 @@ public final class FakeConsulAgent implements AutoCloseable {
 					break;
 				}
 			}
-			body = health ? this.health : this.catalog;
-			damage = this.damage;
+			body = switch (answered) {
+				case HEALTH -> this.health;
+				case CATALOG -> this.catalog;
+				case CHECKS -> "[]";
+			};
+			damage = (answered == Body.CHECKS) ? Damage.NONE : this.damage;
 			exchange.getResponseHeaders().add("X-Consul-Index", String.valueOf(this.index));
 		}
 		send(exchange, body, damage);
@@ -189,6 +222,12 @@ public final class FakeConsulAgent implements AutoCloseable {
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(body);
 		}
+	}
+
+	private enum Body {
+
+		HEALTH, CATALOG, CHECKS
+
 	}
 
 	/** How an answer is cut short. */

@@ -485,9 +485,10 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		/**
 		 * Most connections this application opens to the agent at once, 3 to 10000. Up to 4
 		 * serve ordinary calls, one follows the changes of every service beyond the rest, and
-		 * each of the rest holds the blocking query of one watched service. Consul refuses
-		 * more than 200 connections per client address by default, shared by every
-		 * application on a host that calls its local agent.
+		 * each of the rest holds the blocking query of one watched service, or with scheme
+		 * https the blocking queries of up to 200, as HTTP/2 streams. Consul refuses more than
+		 * 200 connections per client address by default, shared by every application on a
+		 * host that calls its local agent.
 		 */
 		private int maxConnections = 16;
 

@@ -1,0 +1,77 @@
+package dev.discovery.consul;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.discovery.consul.testserver.FakeConsulAgent;
+import dev.discovery.consul.testserver.LoopbackConnections;
+import dev.discovery.consul.testserver.SelfSignedTls;
+import dev.discovery.core.ServiceInstance;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An agent reached over https that answers over HTTP/1.1 only, as a proxy in front of it
+ * might: the backend finds out with its first check, before any blocking query depends on
+ * HTTP/2, and follows its watches as over http, on connections of their own and with the
+ * change detector, within its connection budget.
+ */
+class HttpsWithoutHttp2Test {
+
+	private static final String ONE_INSTANCE = "[{\"Node\":{\"Node\":\"n1\",\"Address\":\"127.0.0.1\"},"
+			+ "\"Service\":{\"ID\":\"a\",\"Service\":\"orders\",\"Address\":\"127.0.0.1\",\"Port\":8080},"
+			+ "\"Checks\":[]}]";
+
+	@Test
+	void watchesUseSlotsAndTheDetectorWithinTheBudget() throws Exception {
+		SelfSignedTls tls = SelfSignedTls.create();
+		try (FakeConsulAgent agent = FakeConsulAgent.startHttps(tls.serverContext())) {
+			agent.answer(ONE_INSTANCE, "{}");
+			AtomicInteger mostConnections = new AtomicInteger();
+			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+			sampler.scheduleAtFixedRate(() -> mostConnections
+				.accumulateAndGet(LoopbackConnections.count("127.0.0.1", agent.port()), Math::max), 0, 5,
+					TimeUnit.MILLISECONDS);
+			try (ConsulBackend backend = ConsulBackend.builder()
+				.scheme("https")
+				.host("127.0.0.1")
+				.port(agent.port())
+				.caFile(tls.caFile())
+				.build()) {
+				Map<String, List<ServiceInstance>> seen = new ConcurrentHashMap<>();
+				watch(backend, seen, 0, 40);
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> backend.health().details().get("http2Streams").equals("not offered by the agent"));
+				watch(backend, seen, 40, 45);
+
+				Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					assertThat(seen).hasSize(45);
+					assertThat(seen.values()).allSatisfy((instances) -> assertThat(instances).hasSize(1));
+				});
+				assertThat(backend.health().details()).containsEntry("blockingQueries", 5)
+					.containsEntry("watches", 45);
+				assertThat(mostConnections.get()).isBetween(1, 16);
+			}
+			finally {
+				sampler.shutdownNow();
+			}
+		}
+	}
+
+	private static void watch(ConsulBackend backend, Map<String, List<ServiceInstance>> seen, int from, int to) {
+		for (int i = from; i < to; i++) {
+			String service = "svc-" + i;
+			backend.watch(service, (instances) -> seen.put(service, instances));
+		}
+	}
+
+}
