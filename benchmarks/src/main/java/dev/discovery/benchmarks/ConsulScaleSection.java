@@ -7,7 +7,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
 import dev.discovery.consul.ConsulBackend;
+import dev.discovery.consul.testserver.AtRest;
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
@@ -28,9 +31,10 @@ import org.awaitility.Awaitility;
  * Scale on Consul: one client follows every service of a datacenter of 1 to 2,000 services
  * (one instance each, written into the catalog from 127.0.0.2 on 10 other nodes) of a
  * Consul server started as in production, since the size of the answers matters here and a
- * {@code -dev} agent pretty-prints them, with the
- * default connection budget. For each size it counts the client's threads and its
- * connections from 127.0.0.1, its agent requests per second at rest and per change, and
+ * {@code -dev} agent pretty-prints them, with the default connection budget, over http and
+ * over https, where blocking queries share connections as HTTP/2 streams; each scheme on a
+ * server of its own. For each size it counts the client's threads and its connections from
+ * 127.0.0.1, its agent requests per second at rest and per change, and
  * the heap per followed service; then new instances appear and go, timed until the client's
  * listener sees them, next to a raw blocking query on the same service that sees the same
  * change (the floor of the same run): on the first service (a blocking query of its own
@@ -58,6 +62,13 @@ final class ConsulScaleSection {
 	 */
 	private static final int MAX_THREADS = SLOTS + 1 + 4 + 4 + 2;
 
+	/** Over https, also the 2 threads that handle the streams' answers. */
+	private static final int MAX_THREADS_HTTPS = MAX_THREADS + 2;
+
+	private static final String JDK_SELECTOR_THREADS = "HttpClient-\\d+-SelectorManager";
+
+	private static final List<String> SCHEMES = List.of("http", "https");
+
 	private static final int LISTINGS = 20;
 
 	private final Servers servers;
@@ -84,62 +95,81 @@ final class ConsulScaleSection {
 	 * @throws Exception if Consul failed or a change was not seen in time
 	 */
 	void run(Report report) throws Exception {
-		ConsulAgentExtension agent = this.servers.productionConsul();
 		List<List<Object>> rows = new ArrayList<>();
-		boolean withinTwiceTheFloor = true;
+		Map<String, Boolean> withinTwiceTheFloor = new LinkedHashMap<>();
 		boolean flat = true;
-		try (CatalogWriter writer = new CatalogWriter(agent.host(), agent.port())) {
-			int written = 0;
-			for (int size : this.sizes) {
-				for (; written < size; written++) {
-					writer.register(node(written), service(written), service(written) + "-a", 20000 + written);
-				}
-				Size measured = measure(agent, writer, size);
-				flat &= measured.threads() <= MAX_THREADS && measured.connections() <= CONNECTIONS;
-				for (Target target : measured.targets()) {
-					withinTwiceTheFloor &= target.ours().p99Millis() <= 2 * target.floor().p99Millis();
-					rows.add(List.of((double) size, target.name(), target.ours().medianMillis(),
-							target.floor().medianMillis(), target.ours().p99Millis(), target.floor().p99Millis(),
-							target.ours().p99Millis() / target.floor().p99Millis(), (double) measured.threads(),
-							(double) measured.connections(), measured.listingMillis(), measured.requestsPerSecondAtRest(),
-							target.requestsPerChange(), measured.bytesPerInstance()));
+		for (String scheme : SCHEMES) {
+			ConsulAgentExtension agent = this.servers.productionConsul("scale over " + scheme);
+			try (CatalogWriter writer = new CatalogWriter(agent.host(), agent.port())) {
+				int written = 0;
+				for (int size : this.sizes) {
+					for (; written < size; written++) {
+						writer.register(node(written), service(written), service(written) + "-a", 20000 + written);
+					}
+					Size measured = measure(agent, writer, size, scheme);
+					flat &= measured.threads() <= maxThreads(scheme) && measured.connections() <= CONNECTIONS;
+					for (Target target : measured.targets()) {
+						withinTwiceTheFloor.merge(scheme, target.ours().p99Millis() <= 2 * target.floor().p99Millis(),
+								Boolean::logicalAnd);
+						rows.add(List.of((double) size, scheme, target.name(), target.ours().medianMillis(),
+								target.floor().medianMillis(), target.ours().p99Millis(), target.floor().p99Millis(),
+								target.ours().p99Millis() / target.floor().p99Millis(), (double) measured.threads(),
+								(double) measured.connections(), measured.listingMillis(),
+								measured.requestsPerSecondAtRest(), target.requestsPerChange(),
+								measured.bytesPerInstance()));
+					}
 				}
 			}
 		}
 		report.add(new Report.Table("Scale on Consul", "A Consul server started as in production (-server "
 				+ "-bootstrap-expect 1, raft log on disk; a -dev agent pretty-prints its answers, which makes the "
-				+ "listing of every check about 1.5× as large). One client (ConsulBackend with the default budget of 16 "
-				+ "connections, and DiscoveryClient) looks up every service of the datacenter, one instance each; "
-				+ "then an instance appears and goes " + this.changes / 2 + " times on each of: the first service "
-				+ "(its own blocking query), the last one (the change detector, until one of its changes finds a "
-				+ "blocking query quiet for 10 s and takes it over, which depends on how long the steps before took), "
-				+ "and a different service each time after the "
-				+ "first 11 (mostly the detector); seen by the client's listener and, as the floor, by a raw "
-				+ "blocking query on that service in the same run. Threads: the client's discovery-consul threads; "
-				+ "connections: the most open from 127.0.0.1 while looking up and at rest; requests per change "
-				+ "counts every agent request the client made; heap: per followed service of one instance; the agent's "
-				+ "time to list every check (what the detector waits for on each change) is the median of " + LISTINGS
-				+ " plain GETs of /v1/health/state/any at rest.",
-				List.of("services", "changed service", "p50 ms", "floor p50 ms", "p99 ms", "floor p99 ms",
+				+ "listing of every check about 1.5× as large), one for the runs over http and another for those "
+				+ "over https, since Consul 1.8 ends the blocking queries of a closed client only when their wait "
+				+ "runs out. One client (ConsulBackend "
+				+ "with the default budget of 16 connections, and DiscoveryClient) looks up every service of the "
+				+ "datacenter, one instance each; then an instance appears and goes " + this.changes / 2
+				+ " times on each of: the first service (its own blocking query), the last one (over http, the "
+				+ "change detector, until one of its changes finds a blocking query quiet for 10 s and takes it "
+				+ "over, which depends on how long the steps before took), and a different service each time after "
+				+ "the first 11 (over http mostly the detector); seen by the client's listener and, as the floor, by "
+				+ "a raw blocking query on that service over the same scheme in the same run. Over https every "
+				+ "service has a blocking query of its own, an HTTP/2 stream, 200 to a connection. Threads: the "
+				+ "client's discovery-consul threads, and over https the JDK HTTP client's selector threads, one "
+				+ "per connection; connections: the most open from 127.0.0.1 to the port of the scheme while "
+				+ "looking up and at rest; requests per second at rest: over 5 s, from when the client had made no "
+				+ "request for 300 ms; requests per change counts every agent request the client made; heap: "
+				+ "per followed service of one instance; the agent's time to list every check (what the detector "
+				+ "waits for on each change) is the median of " + LISTINGS + " plain GETs of /v1/health/state/any "
+				+ "at rest.",
+				List.of("services", "scheme", "changed service", "p50 ms", "floor p50 ms", "p99 ms", "floor p99 ms",
 						"p99 ÷ floor", "threads", "connections", "agent lists every check, p50 ms", "requests/s at rest",
-						"requests per change",
-						"heap per followed service, bytes"),
+						"requests per change", "heap per followed service, bytes"),
 				rows));
-		report.add(new Report.Verdict("Consul scale: propagation p99 within 2× the raw floor at every size",
-				withinTwiceTheFloor ? "yes" : "no (see the table)", withinTwiceTheFloor));
+		withinTwiceTheFloor.forEach((scheme, met) -> report.add(new Report.Verdict(
+				"Consul scale: propagation p99 within 2× the raw floor at every size, over " + scheme,
+				met ? "yes" : "no (see the table)", met)));
 		report.add(new Report.Verdict("Consul scale: threads and connections flat in the number of services (at most "
-				+ MAX_THREADS + " threads and " + CONNECTIONS + " connections at every size)",
-				flat ? "yes" : "no (see the table)", flat));
+				+ MAX_THREADS + " threads over http, " + MAX_THREADS_HTTPS + " over https, and " + CONNECTIONS
+				+ " connections at every size)", flat ? "yes" : "no (see the table)", flat));
 	}
 
-	private Size measure(ConsulAgentExtension agent, CatalogWriter writer, int size) throws Exception {
-		int before = LoopbackConnections.count("127.0.0.1", agent.port());
+	private static int maxThreads(String scheme) {
+		return scheme.equals("https") ? MAX_THREADS_HTTPS : MAX_THREADS;
+	}
+
+	private Size measure(ConsulAgentExtension agent, CatalogWriter writer, int size, String scheme) throws Exception {
+		boolean https = scheme.equals("https");
+		int port = https ? agent.httpsPort() : agent.port();
+		int before = LoopbackConnections.count("127.0.0.1", port);
+		long selectorsBefore = threadsNamed(JDK_SELECTOR_THREADS);
 		AtomicInteger connections = new AtomicInteger();
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-		sampler.scheduleAtFixedRate(() -> connections
-			.accumulateAndGet(LoopbackConnections.count("127.0.0.1", agent.port()) - before, Math::max), 0, 10,
-				TimeUnit.MILLISECONDS);
-		try (ConsulBackend backend = agent.backend().build(); DiscoveryClient client = new DiscoveryClient(backend)) {
+		sampler.scheduleAtFixedRate(
+				() -> connections.accumulateAndGet(LoopbackConnections.count("127.0.0.1", port) - before, Math::max), 0,
+				10, TimeUnit.MILLISECONDS);
+		String rawBase = scheme + "://" + agent.host() + ":" + port;
+		try (ConsulBackend backend = (https ? agent.httpsBackend() : agent.backend()).build();
+				DiscoveryClient client = new DiscoveryClient(backend)) {
 			client.getInstances("absent");
 			long base = ScaleSection.usedHeapAfterGc();
 			for (int i = 0; i < size; i++) {
@@ -151,19 +181,25 @@ final class ConsulScaleSection {
 				.atMost(Duration.ofMinutes(1))
 				.until(() -> backend.health().details().get("pendingReads").equals(0));
 			double bytesPerInstance = (double) (ScaleSection.usedHeapAfterGc() - base) / size;
+			AtRest.await(backend);
 			long restStarted = System.nanoTime();
-			long requestsBefore = requests(backend);
+			long requestsBefore = AtRest.requests(backend);
 			pause(REST);
-			double atRest = (requests(backend) - requestsBefore) / ((System.nanoTime() - restStarted) / 1e9);
+			double atRest = (AtRest.requests(backend) - requestsBefore) / ((System.nanoTime() - restStarted) / 1e9);
 			sampler.shutdownNow();
+			sampler.awaitTermination(5, TimeUnit.SECONDS);
 			double listingMillis = listing(agent);
-			int threads = consulThreads();
+			int threads = (int) (threadsNamed("discovery-consul-.*") + threadsNamed(JDK_SELECTOR_THREADS)
+					- selectorsBefore);
+			HttpClient raw = (https ? HttpClient.newBuilder().sslContext(agent.trustingCa()) : HttpClient.newBuilder())
+				.connectTimeout(Duration.ofSeconds(5))
+				.build();
 			List<Target> targets = new ArrayList<>();
-			targets.add(time(agent, writer, client, backend, "first (" + service(0) + ")", (i) -> 0));
+			targets.add(time(raw, rawBase, writer, client, backend, "first (" + service(0) + ")", (i) -> 0));
 			if (size > SLOTS) {
-				targets.add(time(agent, writer, client, backend, "last (" + service(size - 1) + ")",
+				targets.add(time(raw, rawBase, writer, client, backend, "last (" + service(size - 1) + ")",
 						(i) -> size - 1));
-				targets.add(time(agent, writer, client, backend, "spread over " + (size - SLOTS),
+				targets.add(time(raw, rawBase, writer, client, backend, "spread over " + (size - SLOTS),
 						(i) -> SLOTS + (i % (size - SLOTS))));
 			}
 			return new Size(threads, connections.get(), listingMillis, atRest, bytesPerInstance, targets);
@@ -173,9 +209,8 @@ final class ConsulScaleSection {
 		}
 	}
 
-	private Target time(ConsulAgentExtension agent, CatalogWriter writer, DiscoveryClient client,
+	private Target time(HttpClient http, String rawBase, CatalogWriter writer, DiscoveryClient client,
 			ConsulBackend backend, String name, IntUnaryOperator serviceOfChange) throws Exception {
-		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 		Samples oursSamples = new Samples();
 		Samples floorSamples = new Samples();
 		long requests = 0;
@@ -185,7 +220,7 @@ final class ConsulScaleSection {
 			BlockingQueue<PropagationSection.Seen> ours = new LinkedBlockingQueue<>();
 			BlockingQueue<PropagationSection.Seen> raw = new LinkedBlockingQueue<>();
 			PropagationSection.BlockingQuery query = new PropagationSection.BlockingQuery(http,
-					"http://" + agent.host() + ":" + agent.port() + "/v1/health/service/" + service + "?passing=true",
+					rawBase + "/v1/health/service/" + service + "?passing=true",
 					raw);
 			Thread thread = new Thread(query, "raw-consul-scale-query");
 			thread.setDaemon(true);
@@ -193,7 +228,7 @@ final class ConsulScaleSection {
 			try (AutoCloseable listener = client.addListener(service, (event) -> ours.add(new PropagationSection.Seen(
 					event.instance().id(), event.type() != ServiceEvent.Type.DEREGISTERED, System.nanoTime())))) {
 				query.awaitFirst();
-				long requestsBefore = requests(backend);
+				long requestsBefore = AtRest.requests(backend);
 				String id = service + "-x" + i;
 				for (boolean present : new boolean[] { true, false }) {
 					long started = System.nanoTime();
@@ -206,7 +241,7 @@ final class ConsulScaleSection {
 					oursSamples.add(PropagationSection.await(ours, id, present) - started);
 					floorSamples.add(PropagationSection.await(raw, id, present) - started);
 				}
-				requests += requests(backend) - requestsBefore;
+				requests += AtRest.requests(backend) - requestsBefore;
 			}
 			finally {
 				query.stop();
@@ -233,15 +268,11 @@ final class ConsulScaleSection {
 		return samples.medianMillis();
 	}
 
-	private static long requests(ConsulBackend backend) {
-		return (Long) backend.health().details().get("requests");
-	}
-
-	private static int consulThreads() {
-		return (int) Thread.getAllStackTraces()
+	private static long threadsNamed(String pattern) {
+		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
-			.filter((thread) -> thread.getName().startsWith("discovery-consul-") && thread.isAlive())
+			.filter((thread) -> thread.isAlive() && thread.getName().matches(pattern))
 			.count();
 	}
 

@@ -1,6 +1,8 @@
 package dev.discovery.benchmarks;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.discovery.consul.ConsulBackend;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
@@ -11,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The real servers of one run, started on first use on free 127.0.0.1 ports the way the
  * integration tests start them: one etcd member, one {@code consul agent -dev} and, for the
- * measures at scale, one Consul server started as in production. Closing stops them all.
+ * measures at scale, Consul servers started as in production, one per purpose. Closing stops
+ * them all.
  * Not thread-safe.
  */
 final class Servers implements AutoCloseable {
@@ -20,7 +23,7 @@ final class Servers implements AutoCloseable {
 
 	private @Nullable ConsulAgentExtension consul;
 
-	private @Nullable ConsulAgentExtension productionConsul;
+	private final Map<String, ConsulAgentExtension> productionConsuls = new LinkedHashMap<>();
 
 	/**
 	 * Returns the etcd client URL, starting etcd if needed.
@@ -46,16 +49,21 @@ final class Servers implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the Consul server started as in production ({@code -server}, not
-	 * {@code -dev}), starting it if needed.
+	 * Returns a Consul server started as in production ({@code -server}, not {@code -dev}),
+	 * starting it if needed: one per purpose, so that what one measure leaves running on a
+	 * server, such as blocking queries of closed clients, which Consul ends only when their
+	 * wait does, cannot slow another.
+	 * @param purpose names the server
 	 * @return the agent
 	 * @throws Exception if it did not start
 	 */
-	ConsulAgentExtension productionConsul() throws Exception {
-		if (this.productionConsul == null) {
-			this.productionConsul = started(ConsulAgentExtension.production());
+	ConsulAgentExtension productionConsul(String purpose) throws Exception {
+		ConsulAgentExtension agent = this.productionConsuls.get(purpose);
+		if (agent == null) {
+			agent = started(ConsulAgentExtension.production());
+			this.productionConsuls.put(purpose, agent);
 		}
-		return this.productionConsul;
+		return agent;
 	}
 
 	/**
@@ -85,8 +93,10 @@ final class Servers implements AutoCloseable {
 		}
 		stop(this.consul);
 		this.consul = null;
-		stop(this.productionConsul);
-		this.productionConsul = null;
+		for (ConsulAgentExtension agent : this.productionConsuls.values()) {
+			stop(agent);
+		}
+		this.productionConsuls.clear();
 	}
 
 	private static ConsulAgentExtension started(ConsulAgentExtension agent) throws Exception {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.discovery.consul.testserver.AtRest;
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
@@ -95,8 +96,8 @@ class ConsulScaleIT {
 				Awaitility.await()
 					.atMost(Duration.ofSeconds(30))
 					.until(() -> backend.health().details().get("pendingReads").equals(0));
-				awaitRest(backend);
-				long requestsBefore = requests(backend);
+				AtRest.await(backend);
+				long requestsBefore = AtRest.requests(backend);
 				for (int i : new int[] { 0, SERVICES / 2, SERVICES - 1 }) {
 					long changed = System.nanoTime();
 					String id = service(i) + "-" + scheme;
@@ -109,7 +110,7 @@ class ConsulScaleIT {
 							"Consul over %s, %d services followed: a new instance of %s seen in %.1f ms%n", scheme,
 							SERVICES, service(i), (System.nanoTime() - changed) / 1e6);
 				}
-				long requestsForChanges = requests(backend) - requestsBefore;
+				long requestsForChanges = AtRest.requests(backend) - requestsBefore;
 				System.out.printf(Locale.ROOT, "Consul over %s: %d agent requests for 3 changes; at most %d connections "
 						+ "and %d threads%n", scheme, requestsForChanges, mostConnections.get(), threads(selectorsBefore));
 
@@ -133,25 +134,6 @@ class ConsulScaleIT {
 
 	private static long threads(long selectorsBefore) {
 		return threadsNamed("discovery-consul-.*") + threadsNamed(JDK_SELECTOR_THREADS) - selectorsBefore;
-	}
-
-	/**
-	 * Waits until the client makes no request for 300 ms, as at rest, where its blocking
-	 * queries wait for minutes: over https the watches first follow the change detector,
-	 * then each reads its service once on a stream of its own before its blocking query.
-	 */
-	private static void awaitRest(ConsulBackend backend) {
-		long[] last = { -1 };
-		Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-			long now = requests(backend);
-			boolean still = now == last[0];
-			last[0] = now;
-			return still;
-		});
-	}
-
-	private static long requests(ConsulBackend backend) {
-		return (Long) backend.health().details().get("requests");
 	}
 
 	private static long threadsNamed(String pattern) {
