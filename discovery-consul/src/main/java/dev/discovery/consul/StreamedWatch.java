@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
  * of a {@link MultiplexedAgent} connection, so that it holds neither a thread nor a
  * connection of its own, and offers every answer to its {@link ConsulWatch}. Queries follow
  * one another: the next one is sent when the answer before it was offered and the
- * connection was {@linkplain MultiplexedAgent.Connection#confirmed() confirmed} since. After a failed
- * query the index is reset and the query retried with the back-off of {@link ServiceWatch};
- * the {@link MultiplexedAgent} logs failures once for all its watches. Closing cancels the
- * query in flight and gives the stream back.
+ * connection was {@linkplain MultiplexedAgent.Connection#confirmed() confirmed} since. After
+ * a failed query the index is reset and the query retried with the back-off of
+ * {@link ServiceWatch}; the {@link MultiplexedAgent} logs failures, at most every 10 s for
+ * all its watches. Closing cancels the query in flight and gives the stream back.
  */
 final class StreamedWatch implements ConsulWatch.Source {
 
