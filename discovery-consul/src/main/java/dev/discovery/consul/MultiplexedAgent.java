@@ -51,6 +51,8 @@ final class MultiplexedAgent implements AutoCloseable {
 
 	private static final String CHECK_PATH = "/v1/status/leader";
 
+	private static final String STREAMS_OPERATION = "carry blocking queries as HTTP/2 streams";
+
 	private static final long WARNING_PERIOD_NANOS = Duration.ofSeconds(10).toNanos();
 
 	private final String address;
@@ -304,6 +306,7 @@ final class MultiplexedAgent implements AutoCloseable {
 					throw notMultiplexed();
 				}
 				MultiplexedAgent.this.health.succeeded(operation);
+				MultiplexedAgent.this.health.succeeded(STREAMS_OPERATION);
 				return answered;
 			}).whenComplete((answered, failure) -> {
 				synchronized (this) {
@@ -360,6 +363,12 @@ final class MultiplexedAgent implements AutoCloseable {
 			}
 		}
 
+		/**
+		 * Records that the agent answered over HTTP/1.1. Found at the first check, the
+		 * watches stay with slots and the detector. Found after watches moved to streams
+		 * (something in front of the agent changed), those watches keep retrying, and health
+		 * reports the error until a check comes back over HTTP/2 again.
+		 */
 		private ConsulCallException notMultiplexed() {
 			String message = "Consul agent at " + MultiplexedAgent.this.address
 					+ " answered over HTTP/1.1, not HTTP/2, so blocking queries cannot share its connections";
@@ -367,6 +376,10 @@ final class MultiplexedAgent implements AutoCloseable {
 				MultiplexedAgent.this.notMultiplexed = true;
 				logger.warn("{}; services without a blocking query of their own are followed by the change detector",
 						message);
+			}
+			if (MultiplexedAgent.this.multiplexed) {
+				MultiplexedAgent.this.health.refused(STREAMS_OPERATION,
+						message + "; the watches on streams retry until it answers over HTTP/2 again");
 			}
 			return new ConsulCallException(message, 200, false, null);
 		}

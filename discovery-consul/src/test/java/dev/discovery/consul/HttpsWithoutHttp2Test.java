@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.discovery.consul.testserver.FakeConsulAgent;
 import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.consul.testserver.SelfSignedTls;
+import dev.discovery.core.BackendHealth;
 import dev.discovery.core.ServiceInstance;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,11 @@ class HttpsWithoutHttp2Test {
 				assertThat(backend.health().details()).containsEntry("blockingQueries", 5)
 					.containsEntry("watches", 45);
 				assertThat(mostConnections.get()).isBetween(1, 16);
+				Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					BackendHealth health = backend.health();
+					assertThat(health.reachable()).isTrue();
+					assertThat(health.error()).as("an agent without HTTP/2 is not an error").isNull();
+				});
 			}
 			finally {
 				sampler.shutdownNow();
