@@ -20,6 +20,7 @@ import java.util.function.IntUnaryOperator;
 
 import dev.discovery.consul.ConsulBackend;
 import dev.discovery.consul.testserver.AtRest;
+import dev.discovery.consul.testserver.BackendThreads;
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
@@ -64,8 +65,6 @@ final class ConsulScaleSection {
 
 	/** Over https, also the 2 threads that handle the streams' answers. */
 	private static final int MAX_THREADS_HTTPS = MAX_THREADS + 2;
-
-	private static final String JDK_SELECTOR_THREADS = "HttpClient-\\d+-SelectorManager";
 
 	private static final List<String> SCHEMES = List.of("http", "https");
 
@@ -161,7 +160,7 @@ final class ConsulScaleSection {
 		boolean https = scheme.equals("https");
 		int port = https ? agent.httpsPort() : agent.port();
 		int before = LoopbackConnections.count("127.0.0.1", port);
-		long selectorsBefore = threadsNamed(JDK_SELECTOR_THREADS);
+		BackendThreads backendThreads = BackendThreads.start();
 		AtomicInteger connections = new AtomicInteger();
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 		sampler.scheduleAtFixedRate(
@@ -189,8 +188,7 @@ final class ConsulScaleSection {
 			sampler.shutdownNow();
 			sampler.awaitTermination(5, TimeUnit.SECONDS);
 			double listingMillis = listing(agent);
-			int threads = (int) (threadsNamed("discovery-consul-.*") + threadsNamed(JDK_SELECTOR_THREADS)
-					- selectorsBefore);
+			int threads = backendThreads.count();
 			HttpClient raw = (https ? HttpClient.newBuilder().sslContext(agent.trustingCa()) : HttpClient.newBuilder())
 				.connectTimeout(Duration.ofSeconds(5))
 				.build();
@@ -266,14 +264,6 @@ final class ConsulScaleSection {
 			}
 		}
 		return samples.medianMillis();
-	}
-
-	private static long threadsNamed(String pattern) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().matches(pattern))
-			.count();
 	}
 
 	private static void pause(Duration duration) throws InterruptedException {

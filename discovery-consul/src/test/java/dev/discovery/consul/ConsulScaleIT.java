@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.discovery.consul.testserver.AtRest;
+import dev.discovery.consul.testserver.BackendThreads;
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
@@ -48,8 +49,6 @@ class ConsulScaleIT {
 	 */
 	private static final int MAX_THREADS = new ConnectionBudget(16).blockingQueries() + 1 + 4 + 4 + 2 + 2;
 
-	private static final String JDK_SELECTOR_THREADS = "HttpClient-\\d+-SelectorManager";
-
 	@RegisterExtension
 	static final ConsulAgentExtension consul = ConsulAgentExtension.withTls();
 
@@ -73,7 +72,7 @@ class ConsulScaleIT {
 			AtomicBoolean everStale = new AtomicBoolean();
 			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 			int before = LoopbackConnections.count("127.0.0.1", port);
-			long selectorsBefore = threadsNamed(JDK_SELECTOR_THREADS);
+			BackendThreads threads = BackendThreads.start();
 			try (ConsulBackend backend = (https ? consul.httpsBackend() : consul.backend()).build();
 					DiscoveryClient client = new DiscoveryClient(backend)) {
 				long started = System.nanoTime();
@@ -112,7 +111,7 @@ class ConsulScaleIT {
 				}
 				long requestsForChanges = AtRest.requests(backend) - requestsBefore;
 				System.out.printf(Locale.ROOT, "Consul over %s: %d agent requests for 3 changes; at most %d connections "
-						+ "and %d threads%n", scheme, requestsForChanges, mostConnections.get(), threads(selectorsBefore));
+						+ "and %d threads%n", scheme, requestsForChanges, mostConnections.get(), threads.count());
 
 				assertThat(requestsForChanges).as("agent requests for 3 changes among %d services", SERVICES)
 					.isLessThan(15);
@@ -123,25 +122,13 @@ class ConsulScaleIT {
 					assertThat(health.details()).containsEntry("blockingQueries", SERVICES);
 				}
 				assertThat(everStale).as("the client was stale at some point").isFalse();
-				assertThat(threads(selectorsBefore)).isLessThanOrEqualTo(MAX_THREADS);
+				assertThat(threads.count()).isLessThanOrEqualTo(MAX_THREADS);
 				assertThat(mostConnections.get()).isBetween(1, 16);
 			}
 			finally {
 				sampler.shutdownNow();
 			}
 		}
-	}
-
-	private static long threads(long selectorsBefore) {
-		return threadsNamed("discovery-consul-.*") + threadsNamed(JDK_SELECTOR_THREADS) - selectorsBefore;
-	}
-
-	private static long threadsNamed(String pattern) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().matches(pattern))
-			.count();
 	}
 
 	private static String service(int index) {
