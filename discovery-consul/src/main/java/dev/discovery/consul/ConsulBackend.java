@@ -129,8 +129,7 @@ public final class ConsulBackend implements DiscoveryBackend {
 			this.streamWork = null;
 			this.multiplexed = null;
 		}
-		int slots = (this.multiplexed != null) ? queryConnections - 1 : queryConnections;
-		this.placement = new WatchPlacement(slots, queryConnections, streams, SLOT_MIN_IDLE.toNanos(), this.clock,
+		this.placement = new WatchPlacement(queryConnections, streams, SLOT_MIN_IDLE.toNanos(), this.clock,
 				(watch) -> new ServiceWatch(watch, this.http.openForWatch(this.watchWait), this.watchWait),
 				(watch) -> new DetectedWatch(watch, this.agent, this.agentHealth, this.reads, this.scheduler,
 						detector::remove),

@@ -179,6 +179,14 @@ final class MultiplexedAgent implements AutoCloseable {
 	}
 
 	/**
+	 * How many connections the streams opened. Each stays open while its client lives, since
+	 * JDK 17's {@link HttpClient} has no {@code close()}, so all count against the budget.
+	 */
+	synchronized int connections() {
+		return this.connections.size();
+	}
+
+	/**
 	 * Stops leasing streams. Queries in flight end when their watches cancel them, which
 	 * closing the watches does.
 	 */

@@ -38,4 +38,9 @@ final class StreamedWatches implements WatchPlacement.Streams {
 		return (connection != null) ? new StreamedWatch(watch, connection, this.waitSeconds, this.retries) : null;
 	}
 
+	@Override
+	public int connections() {
+		return this.agent.connections();
+	}
+
 }

@@ -10,12 +10,13 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides which watches hold a blocking query of their own, within the connection budget.
- * Where the agent multiplexes (https, see {@link MultiplexedAgent}), a watch gets a blocking
- * query on a shared connection, a stream, while one is free; once the agent is first found to
- * multiplex, every watch without a stream moves to one; until that is known, new watches go
- * to the {@link ChangeDetector}, so that no connection is opened for a watch that is about to
- * move. Otherwise, a new watch gets a connection of its own, a slot, while one is free; every
+ * Decides which watches hold a blocking query of their own, within the connections the
+ * blocking queries may open, which slots and streams share. Where the agent multiplexes
+ * (https, see {@link MultiplexedAgent}), a watch gets a blocking query on a shared connection,
+ * a stream, while one is free; once the agent is first found to multiplex, every watch
+ * without a stream moves to one; until that is known, new watches go to the
+ * {@link ChangeDetector}, so that no connection is opened for a watch that is about to move.
+ * Otherwise, a new watch gets a connection of its own, a slot, while one is free; every
  * other one is followed by the {@link ChangeDetector}. When the detector sees a change of a
  * service it follows, that watch takes a free stream, or a slot: a free one, or the one of
  * the watch whose service changed least recently, if that was at least {@code minIdle} ago,
@@ -24,8 +25,6 @@ import org.jspecify.annotations.Nullable;
  * {@code minIdle}. Thread-safe.
  */
 final class WatchPlacement implements AutoCloseable {
-
-	private final int slots;
 
 	private final int queryConnections;
 
@@ -49,7 +48,6 @@ final class WatchPlacement implements AutoCloseable {
 
 	/**
 	 * Creates the placement.
-	 * @param slots how many watches may hold a blocking query on a connection of their own
 	 * @param queryConnections how many connections the slots and the streams may open
 	 * together
 	 * @param streams blocking queries on shared connections, or {@link Streams#NONE}
@@ -61,10 +59,9 @@ final class WatchPlacement implements AutoCloseable {
 	 * leaves the detector when closed
 	 * @param detector the detector those sources are added to
 	 */
-	WatchPlacement(int slots, int queryConnections, Streams streams, long minIdleNanos, LongSupplier clock,
+	WatchPlacement(int queryConnections, Streams streams, long minIdleNanos, LongSupplier clock,
 			Function<ConsulWatch, ServiceWatch> blockingQuery, Function<ConsulWatch, DetectedWatch> detected,
 			ChangeDetector detector) {
-		this.slots = slots;
 		this.queryConnections = queryConnections;
 		this.streams = streams;
 		this.minIdleNanos = minIdleNanos;
@@ -84,7 +81,7 @@ final class WatchPlacement implements AutoCloseable {
 		if (giveStream(watch)) {
 			return;
 		}
-		if (!this.streams.undecided() && this.withBlockingQuery.size() < this.slots) {
+		if (!this.streams.undecided() && slotFree()) {
 			giveBlockingQuery(watch);
 		}
 		else {
@@ -119,7 +116,7 @@ final class WatchPlacement implements AutoCloseable {
 			if (giveStream(watch)) {
 				return;
 			}
-			if (!this.streams.undecided() && (this.withBlockingQuery.size() < this.slots || freeIdlestSlot())) {
+			if (!this.streams.undecided() && (slotFree() || freeIdlestSlot())) {
 				giveBlockingQuery(watch);
 				return;
 			}
@@ -164,6 +161,10 @@ final class WatchPlacement implements AutoCloseable {
 		this.watches.clear();
 		this.withBlockingQuery.clear();
 		this.withStream.clear();
+	}
+
+	private boolean slotFree() {
+		return this.withBlockingQuery.size() + this.streams.connections() < this.queryConnections;
 	}
 
 	private boolean freeIdlestSlot() {
@@ -227,6 +228,11 @@ final class WatchPlacement implements AutoCloseable {
 				return null;
 			}
 
+			@Override
+			public int connections() {
+				return 0;
+			}
+
 		};
 
 		/** Checks, without blocking, whether streams can be had, unless that is known. */
@@ -242,6 +248,12 @@ final class WatchPlacement implements AutoCloseable {
 		 * @return the source, or null when no stream can be had
 		 */
 		ConsulWatch.@Nullable Source open(ConsulWatch watch, int maxConnections);
+
+		/**
+		 * How many connections the streams hold, including those left open after the agent
+		 * stopped multiplexing.
+		 */
+		int connections();
 
 	}
 
