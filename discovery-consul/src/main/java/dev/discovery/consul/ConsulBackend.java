@@ -122,7 +122,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 		WatchPlacement.Streams streams = WatchPlacement.Streams.NONE;
 		if ("https".equals(builder.scheme)) {
 			this.streamWork = boundedPool(STREAM_THREADS, "discovery-consul-stream");
-			this.multiplexed = this.http.openMultiplexed(this.watchWait, this.streamWork, this::streamsReady);
+			this.multiplexed = this.http.openMultiplexed(this.watchWait, this.streamWork, this::streamsReady,
+					this::streamsLost);
 			streams = new StreamedWatches(this.multiplexed, this.watchWait.toSeconds(), this.scheduler);
 		}
 		else {
@@ -280,6 +281,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 	private void streamsReady() {
 		this.placement.streamsReady();
+	}
+
+	private void streamsLost() {
+		this.placement.streamsLost();
 	}
 
 	private void probeLeader() {

@@ -120,10 +120,13 @@ final class ConsulHttp {
 	 * @param wait how long a blocking query waits for a change
 	 * @param executor runs the HTTP client's work and the handlers of answers
 	 * @param onMultiplexed run once, when the agent first answered over HTTP/2
+	 * @param onNoLongerMultiplexed run once, when the agent answered over HTTP/1.1 after it
+	 * had answered over HTTP/2
 	 */
-	MultiplexedAgent openMultiplexed(Duration wait, Executor executor, Runnable onMultiplexed) {
+	MultiplexedAgent openMultiplexed(Duration wait, Executor executor, Runnable onMultiplexed,
+			Runnable onNoLongerMultiplexed) {
 		return new MultiplexedAgent(address(), this.sslContext, this.token, this.requestTimeout, wait, this.health,
-				this.failures, executor, onMultiplexed);
+				this.failures, executor, onMultiplexed, onNoLongerMultiplexed);
 	}
 
 	private ConsulAgent open(HttpClientConnectionManager connections, Duration readTimeout, boolean retry,

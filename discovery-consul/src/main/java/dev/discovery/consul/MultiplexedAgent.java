@@ -15,6 +15,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLContext;
@@ -36,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * every request sent while it has no live one, is never asked for many at once, and so that
  * an agent that does not multiplex is found out before anything depends on it.
  * {@link #probe()} makes that check once for the whole backend and reports the first
- * success, so that watches can move to streams. Answers are handled on the given executor.
+ * success, so that watches can move to streams. A later check that comes back over HTTP/1.1
+ * (something in front of the agent changed) is reported once too, so that the watches leave
+ * their streams; the connections stay counted, since JDK 17's client cannot close them.
+ * Answers are handled on the given executor.
  * The JDK's client first hands every answer of {@code sendAsync} to the common pool, which on
  * a machine with 2 cores or fewer starts a thread for each; that thread only passes the
  * answer on. Failures are logged at most every 10 s, however many watches they hit.
@@ -50,8 +55,6 @@ final class MultiplexedAgent implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(MultiplexedAgent.class);
 
 	private static final String CHECK_PATH = "/v1/status/leader";
-
-	private static final String STREAMS_OPERATION = "carry blocking queries as HTTP/2 streams";
 
 	private static final long WARNING_PERIOD_NANOS = Duration.ofSeconds(10).toNanos();
 
@@ -73,6 +76,8 @@ final class MultiplexedAgent implements AutoCloseable {
 
 	private final Runnable onMultiplexed;
 
+	private final Runnable onNoLongerMultiplexed;
+
 	private final List<Connection> connections = new ArrayList<>();
 
 	private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_PERIOD_NANOS);
@@ -81,7 +86,7 @@ final class MultiplexedAgent implements AutoCloseable {
 
 	private volatile boolean multiplexed;
 
-	private volatile boolean notMultiplexed;
+	private final AtomicBoolean notMultiplexed = new AtomicBoolean();
 
 	private volatile boolean closed;
 
@@ -97,10 +102,12 @@ final class MultiplexedAgent implements AutoCloseable {
 	 * @param failures turns failed requests into exceptions
 	 * @param executor runs the HTTP client's work and the handlers of answers
 	 * @param onMultiplexed run once, on the executor, when the agent first answered over HTTP/2
+	 * @param onNoLongerMultiplexed run once, on the executor, when the agent answered over
+	 * HTTP/1.1 after it had answered over HTTP/2; streams are no longer leased after that
 	 */
 	MultiplexedAgent(String address, @Nullable SSLContext sslContext, @Nullable String token,
 			Duration requestTimeout, Duration wait, AgentHealth health, AgentFailures failures, Executor executor,
-			Runnable onMultiplexed) {
+			Runnable onMultiplexed, Runnable onNoLongerMultiplexed) {
 		this.address = address;
 		this.sslContext = sslContext;
 		this.token = token;
@@ -110,6 +117,7 @@ final class MultiplexedAgent implements AutoCloseable {
 		this.failures = failures;
 		this.executor = executor;
 		this.onMultiplexed = onMultiplexed;
+		this.onNoLongerMultiplexed = onNoLongerMultiplexed;
 	}
 
 	/**
@@ -119,7 +127,7 @@ final class MultiplexedAgent implements AutoCloseable {
 	void probe() {
 		CompletableFuture<Void> check;
 		synchronized (this) {
-			if (this.multiplexed || this.notMultiplexed || this.closed || this.probing) {
+			if (this.multiplexed || this.notMultiplexed.get() || this.closed || this.probing) {
 				return;
 			}
 			check = (this.connections.isEmpty() ? open() : this.connections.get(0)).confirmed();
@@ -141,7 +149,7 @@ final class MultiplexedAgent implements AutoCloseable {
 	 * {@code not offered by the agent}, or {@code not known yet}.
 	 */
 	String describe() {
-		if (this.notMultiplexed) {
+		if (this.notMultiplexed.get()) {
 			return "not offered by the agent";
 		}
 		return this.multiplexed ? "in use" : "not known yet";
@@ -149,7 +157,7 @@ final class MultiplexedAgent implements AutoCloseable {
 
 	/** Whether it is not known yet if the agent answers over HTTP/2. */
 	boolean undecided() {
-		return !this.multiplexed && !this.notMultiplexed && !this.closed;
+		return !this.multiplexed && !this.notMultiplexed.get() && !this.closed;
 	}
 
 	/**
@@ -161,7 +169,7 @@ final class MultiplexedAgent implements AutoCloseable {
 	 * allowed stream is taken
 	 */
 	synchronized @Nullable Connection lease(int maxConnections) {
-		if (!this.multiplexed || this.notMultiplexed || this.closed) {
+		if (!this.multiplexed || this.notMultiplexed.get() || this.closed) {
 			return null;
 		}
 		for (Connection connection : this.connections) {
@@ -314,7 +322,6 @@ final class MultiplexedAgent implements AutoCloseable {
 					throw notMultiplexed();
 				}
 				MultiplexedAgent.this.health.succeeded(operation);
-				MultiplexedAgent.this.health.succeeded(STREAMS_OPERATION);
 				return answered;
 			}).whenComplete((answered, failure) -> {
 				synchronized (this) {
@@ -372,24 +379,34 @@ final class MultiplexedAgent implements AutoCloseable {
 		}
 
 		/**
-		 * Records that the agent answered over HTTP/1.1. Found at the first check, the
-		 * watches stay with slots and the detector. Found after watches moved to streams
-		 * (something in front of the agent changed), those watches keep retrying, and health
-		 * reports the error until a check comes back over HTTP/2 again.
+		 * Records that the agent answered over HTTP/1.1, once: found at the first check, the
+		 * watches stay with slots and the detector; found after watches moved to streams,
+		 * they are told to leave them.
 		 */
 		private ConsulCallException notMultiplexed() {
 			String message = "Consul agent at " + MultiplexedAgent.this.address
 					+ " answered over HTTP/1.1, not HTTP/2, so blocking queries cannot share its connections";
-			if (!MultiplexedAgent.this.notMultiplexed) {
-				MultiplexedAgent.this.notMultiplexed = true;
-				logger.warn("{}; services without a blocking query of their own are followed by the change detector",
-						message);
-			}
-			if (MultiplexedAgent.this.multiplexed) {
-				MultiplexedAgent.this.health.refused(STREAMS_OPERATION,
-						message + "; the watches on streams retry until it answers over HTTP/2 again");
+			if (MultiplexedAgent.this.notMultiplexed.compareAndSet(false, true)) {
+				if (MultiplexedAgent.this.multiplexed) {
+					logger.warn("{}; the services on HTTP/2 streams move to connections of their own and the "
+							+ "change detector", message);
+					noLongerMultiplexed();
+				}
+				else {
+					logger.warn("{}; services without a blocking query of their own are followed by the change "
+							+ "detector", message);
+				}
 			}
 			return new ConsulCallException(message, 200, false, null);
+		}
+
+		private void noLongerMultiplexed() {
+			try {
+				MultiplexedAgent.this.executor.execute(MultiplexedAgent.this.onNoLongerMultiplexed);
+			}
+			catch (RejectedExecutionException ex) {
+				// the backend is closing
+			}
 		}
 
 	}

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * a stream, while one is free; once the agent is first found to multiplex, every watch
  * without a stream moves to one; until that is known, new watches go to the
  * {@link ChangeDetector}, so that no connection is opened for a watch that is about to move.
+ * If the agent stops multiplexing, the watches on streams move to slots and the detector.
  * Otherwise, a new watch gets a connection of its own, a slot, while one is free; every
  * other one is followed by the {@link ChangeDetector}. When the detector sees a change of a
  * service it follows, that watch takes a free stream, or a slot: a free one, or the one of
@@ -132,6 +133,22 @@ final class WatchPlacement implements AutoCloseable {
 		for (ConsulWatch watch : List.copyOf(this.watches)) {
 			if (!this.withStream.contains(watch) && !giveStream(watch)) {
 				return;
+			}
+		}
+	}
+
+	/**
+	 * Moves every watch on a stream to a free slot, or to the detector: called once the agent,
+	 * which multiplexed, no longer does.
+	 */
+	synchronized void streamsLost() {
+		for (ConsulWatch watch : List.copyOf(this.withStream)) {
+			this.withStream.remove(watch);
+			if (slotFree()) {
+				giveBlockingQuery(watch);
+			}
+			else {
+				giveToDetector(watch);
 			}
 		}
 	}

@@ -1,11 +1,20 @@
 package dev.discovery.consul;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
+import dev.discovery.consul.testserver.SelfSignedTls;
+import dev.discovery.consul.testserver.TlsFrontProxy;
+import dev.discovery.core.BackendHealth;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.ServiceInstance;
@@ -19,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * https to an agent whose certificate is signed by a private CA: trusted through the PEM
  * CA file, refused without it. Over https the agent multiplexes HTTP/2, so blocking queries
- * share connections as streams, within the connection budget.
+ * share connections as streams, within the connection budget, and leave them if a proxy put
+ * in front of the agent no longer offers HTTP/2.
  */
 class ConsulTlsIT {
 
@@ -45,6 +55,54 @@ class ConsulTlsIT {
 			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> backend.instances("tls-orders"))
 				.withMessageContaining("https://127.0.0.1:" + consul.httpsPort())
 				.withMessageContaining("SSL");
+		}
+	}
+
+	@Test
+	void whenAProxyInFrontOfTheAgentStopsOfferingHttp2TheWatchesLeaveTheirStreams() throws Exception {
+		int services = 30;
+		SelfSignedTls proxyTls = SelfSignedTls.create();
+		Path trusted = Files.createTempFile("discovery-trusted-", ".pem");
+		Files.writeString(trusted, Files.readString(consul.caFile()) + Files.readString(proxyTls.caFile()));
+		AtomicInteger mostConnections = new AtomicInteger();
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port());
+				TlsFrontProxy proxy = TlsFrontProxy.start(consul.httpsPort(), consul.port(),
+						proxyTls.serverContext());
+				ConsulBackend backend = consul.httpsBackend().port(proxy.port()).caFile(trusted).build();
+				DiscoveryClient client = new DiscoveryClient(backend)) {
+			for (int i = 0; i < services; i++) {
+				writer.register("lost-node", "lost-" + i, "lost-" + i + "-a", 23000 + i);
+				assertThat(client.getInstances("lost-" + i)).as("lost-" + i).hasSize(1);
+			}
+			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backend.health().details())
+				.containsEntry("http2Streams", "in use")
+				.containsEntry("blockingQueries", services));
+			sampler.scheduleAtFixedRate(() -> mostConnections
+				.accumulateAndGet(LoopbackConnections.count("127.0.0.1", proxy.port()), Math::max), 0, 5,
+					TimeUnit.MILLISECONDS);
+
+			proxy.terminateTls();
+
+			// 11 connections for blocking queries by default, of which the streams opened 1
+			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backend.health().details())
+				.containsEntry("http2Streams", "not offered by the agent")
+				.containsEntry("blockingQueries", 10));
+			for (int i : new int[] { 0, services / 2, services - 1 }) {
+				writer.register("lost-node", "lost-" + i, "lost-" + i + "-b", 24000 + i);
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> client.getInstances("lost-" + i).size() == 2);
+			}
+			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				BackendHealth health = backend.health();
+				assertThat(health.reachable()).isTrue();
+				assertThat(health.error()).isNull();
+			});
+			assertThat(mostConnections.get()).isBetween(1, 16);
+		}
+		finally {
+			sampler.shutdownNow();
 		}
 	}
 
