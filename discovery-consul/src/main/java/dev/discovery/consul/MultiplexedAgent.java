@@ -264,9 +264,14 @@ final class MultiplexedAgent implements AutoCloseable {
 		 * none, as after the agent closed the last one. Calls made while a check is under way
 		 * wait for the next one, so one check serves every call made meanwhile. Fails as the
 		 * backend's other calls do when the check gets no answer, an error, or an answer over
-		 * HTTP/1.1. Never blocks.
+		 * HTTP/1.1. Once any check came back over HTTP/1.1, fails without sending one: each
+		 * request sent over HTTP/1.1 at the same time as another would leave the client one
+		 * more connection that it cannot close. Never blocks.
 		 */
 		synchronized CompletableFuture<Void> confirmed() {
+			if (MultiplexedAgent.this.notMultiplexed.get()) {
+				return CompletableFuture.failedFuture(answeredOverHttp11());
+			}
 			CompletableFuture<Void> next = this.nextCheck;
 			if (next == null) {
 				next = new CompletableFuture<>();
@@ -324,11 +329,19 @@ final class MultiplexedAgent implements AutoCloseable {
 				MultiplexedAgent.this.health.succeeded(operation);
 				return answered;
 			}).whenComplete((answered, failure) -> {
+				CompletableFuture<Void> unsent = null;
 				synchronized (this) {
 					this.checking = false;
-					if (this.nextCheck != null) {
+					if (this.nextCheck != null && MultiplexedAgent.this.notMultiplexed.get()) {
+						unsent = this.nextCheck;
+						this.nextCheck = null;
+					}
+					else if (this.nextCheck != null) {
 						check();
 					}
+				}
+				if (unsent != null) {
+					unsent.completeExceptionally(answeredOverHttp11());
 				}
 				if (failure == null) {
 					waiting.complete(null);
@@ -384,20 +397,25 @@ final class MultiplexedAgent implements AutoCloseable {
 		 * they are told to leave them.
 		 */
 		private ConsulCallException notMultiplexed() {
-			String message = "Consul agent at " + MultiplexedAgent.this.address
-					+ " answered over HTTP/1.1, not HTTP/2, so blocking queries cannot share its connections";
+			ConsulCallException failure = answeredOverHttp11();
 			if (MultiplexedAgent.this.notMultiplexed.compareAndSet(false, true)) {
 				if (MultiplexedAgent.this.multiplexed) {
 					logger.warn("{}; the services on HTTP/2 streams move to connections of their own and the "
-							+ "change detector", message);
+							+ "change detector", failure.getMessage());
 					noLongerMultiplexed();
 				}
 				else {
 					logger.warn("{}; services without a blocking query of their own are followed by the change "
-							+ "detector", message);
+							+ "detector", failure.getMessage());
 				}
 			}
-			return new ConsulCallException(message, 200, false, null);
+			return failure;
+		}
+
+		private ConsulCallException answeredOverHttp11() {
+			return new ConsulCallException("Consul agent at " + MultiplexedAgent.this.address
+					+ " answered over HTTP/1.1, not HTTP/2, so blocking queries cannot share its connections", 200,
+					false, null);
 		}
 
 		private void noLongerMultiplexed() {
