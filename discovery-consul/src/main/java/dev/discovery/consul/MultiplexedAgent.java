@@ -332,12 +332,14 @@ final class MultiplexedAgent implements AutoCloseable {
 				CompletableFuture<Void> unsent = null;
 				synchronized (this) {
 					this.checking = false;
-					if (this.nextCheck != null && MultiplexedAgent.this.notMultiplexed.get()) {
-						unsent = this.nextCheck;
-						this.nextCheck = null;
-					}
-					else if (this.nextCheck != null) {
-						check();
+					if (this.nextCheck != null) {
+						if (MultiplexedAgent.this.notMultiplexed.get()) {
+							unsent = this.nextCheck;
+							this.nextCheck = null;
+						}
+						else {
+							check();
+						}
 					}
 				}
 				if (unsent != null) {

@@ -13,11 +13,11 @@ import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.consul.testserver.SelfSignedTls;
-import dev.discovery.consul.testserver.TlsFrontProxy;
 import dev.discovery.core.BackendHealth;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.DiscoveryException;
 import dev.discovery.core.ServiceInstance;
+import dev.discovery.core.testserver.TcpProxy;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,8 +67,7 @@ class ConsulTlsIT {
 		AtomicInteger mostConnections = new AtomicInteger();
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port());
-				TlsFrontProxy proxy = TlsFrontProxy.start(consul.httpsPort(), consul.port(),
-						proxyTls.serverContext());
+				TcpProxy proxy = TcpProxy.to("127.0.0.1", consul.httpsPort());
 				ConsulBackend backend = consul.httpsBackend().port(proxy.port()).caFile(trusted).build();
 				DiscoveryClient client = new DiscoveryClient(backend)) {
 			for (int i = 0; i < services; i++) {
@@ -82,7 +81,7 @@ class ConsulTlsIT {
 				.accumulateAndGet(LoopbackConnections.count("127.0.0.1", proxy.port()), Math::max), 0, 5,
 					TimeUnit.MILLISECONDS);
 
-			proxy.terminateTls();
+			proxy.endTls(proxyTls.serverContext(), consul.port());
 
 			// 11 connections for blocking queries by default, of which the streams opened 1
 			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backend.health().details())

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,14 +27,15 @@ import org.jspecify.annotations.Nullable;
  * forwards nothing and never answers. A connection that lost bytes to the black hole is
  * closed as soon as traffic passes again, as its stream can no longer be parsed; clients
  * then connect anew. The mode can change at any time and applies to open connections too.
- * Thread-safe. Its threads are daemons named {@code tcp-proxy-<port>-...}, and
+ * It can also {@linkplain #endTls(SSLContext, int) end TLS itself} in front of a server
+ * that offers HTTP/2, as a proxy put there later might. Thread-safe. Its threads are daemons named {@code tcp-proxy-<port>-...}, and
  * {@link #close()} ends them.
  */
 public final class TcpProxy implements AutoCloseable {
 
 	private static final int BUFFER = 16 * 1024;
 
-	private final InetSocketAddress target;
+	private volatile Upstream upstream;
 
 	private final ServerSocket listener;
 
@@ -43,7 +46,7 @@ public final class TcpProxy implements AutoCloseable {
 	private volatile boolean closed;
 
 	private TcpProxy(InetSocketAddress target) throws IOException {
-		this.target = target;
+		this.upstream = new Upstream(target, null);
 		this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		daemon("accept", this::accept).start();
 	}
@@ -105,6 +108,19 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
+	 * From now on ends TLS in the proxy, with its own certificate and without offering any
+	 * application protocol, so that HTTP clients fall back to HTTP/1.1, and passes the plain
+	 * bytes to another port of the server. Closes every open connection, so that clients
+	 * connect anew.
+	 * @param context the server TLS context the proxy presents
+	 * @param plainPort the server's port for plain traffic
+	 */
+	public void endTls(SSLContext context, int plainPort) {
+		this.upstream = new Upstream(new InetSocketAddress(this.upstream.address().getAddress(), plainPort), context);
+		this.connections.forEach(Connection::close);
+	}
+
+	/**
 	 * Stops listening and closes every connection. Idempotent.
 	 */
 	@Override
@@ -121,7 +137,7 @@ public final class TcpProxy implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "TcpProxy[127.0.0.1:" + port() + " -> " + this.target + ", " + this.mode + "]";
+		return "TcpProxy[127.0.0.1:" + port() + " -> " + this.upstream + ", " + this.mode + "]";
 	}
 
 	private void switchTo(Mode mode) {
@@ -163,6 +179,14 @@ public final class TcpProxy implements AutoCloseable {
 
 	}
 
+	/**
+	 * Where connections go, and the TLS context the proxy ends TLS with first, or null to
+	 * pass the bytes as they are.
+	 */
+	private record Upstream(InetSocketAddress address, @Nullable SSLContext endTls) {
+
+	}
+
 	/** Bytes read at one moment, due for writing at another. */
 	private record Chunk(byte[] bytes, long dueNanos) {
 	}
@@ -197,16 +221,22 @@ public final class TcpProxy implements AutoCloseable {
 				spawn("swallow", () -> pump(this.client, null));
 				return;
 			}
+			Upstream upstream = TcpProxy.this.upstream;
+			Socket client = this.client;
 			try {
+				SSLContext endTls = upstream.endTls();
+				if (endTls != null) {
+					client = endTls.getSocketFactory().createSocket(this.client, null, true);
+				}
 				this.server = new Socket();
-				this.server.connect(TcpProxy.this.target, 5_000);
+				this.server.connect(upstream.address(), 5_000);
 			}
 			catch (IOException ex) {
 				close();
 				return;
 			}
-			pipe("up", this.client, this.server);
-			pipe("down", this.server, this.client);
+			pipe("up", client, this.server);
+			pipe("down", this.server, client);
 		}
 
 		private void pipe(String direction, Socket from, Socket to) {
@@ -224,7 +254,8 @@ public final class TcpProxy implements AutoCloseable {
 		/** Reads until the end of the stream; queues what is read unless it is swallowed. */
 		private void pump(Socket from, @Nullable BlockingQueue<Chunk> queue) {
 			byte[] buffer = new byte[BUFFER];
-			try (InputStream in = from.getInputStream()) {
+			try {
+				InputStream in = from.getInputStream();
 				int read;
 				while ((read = in.read(buffer)) != -1) {
 					Mode now = TcpProxy.this.mode;
@@ -243,7 +274,8 @@ public final class TcpProxy implements AutoCloseable {
 
 		/** Writes queued chunks when they are due, unless the black hole took over meanwhile. */
 		private void drain(BlockingQueue<Chunk> queue, Socket to) {
-			try (OutputStream out = to.getOutputStream()) {
+			try {
+				OutputStream out = to.getOutputStream();
 				while (!this.closed) {
 					Chunk chunk = queue.take();
 					long wait = chunk.dueNanos() - System.nanoTime();
@@ -272,6 +304,10 @@ public final class TcpProxy implements AutoCloseable {
 			}
 		}
 
+		/**
+		 * Closes the plain sockets; a TLS socket over the client's is never closed itself,
+		 * since that may wait for the client to end the session.
+		 */
 		synchronized void close() {
 			if (this.closed) {
 				return;
