@@ -26,8 +26,9 @@ import dev.discovery.core.WatchDispatcher;
 /**
  * A client of an {@link InMemoryRegistry}. Thread-safe. Each registration is renewed every
  * TTL / 3 while open, and put back if the registry expired it in the meantime; watches
- * deliver on this backend's own threads. {@link #close()} deregisters everything and ends
- * those threads.
+ * deliver on this backend's own threads. {@link #close()} ends every watch, deregisters
+ * everything and ends those threads, so a closed backend leaves nothing behind in a registry
+ * that other backends go on using, such as the JVM-wide one.
  */
 public final class InMemoryBackend implements DiscoveryBackend {
 
@@ -39,6 +40,8 @@ public final class InMemoryBackend implements DiscoveryBackend {
 	private final Duration ttl;
 
 	private final Set<InMemoryRegistration> registrations = ConcurrentHashMap.newKeySet();
+
+	private final Set<Subscription> watches = ConcurrentHashMap.newKeySet();
 
 	private final ScheduledExecutorService heartbeats;
 
@@ -105,13 +108,14 @@ public final class InMemoryBackend implements DiscoveryBackend {
 	public AutoCloseable watch(String service, Consumer<List<ServiceInstance>> listener) {
 		ensureOpen();
 		String name = Validation.serviceName(service);
-		WatchDispatcher dispatcher = new WatchDispatcher(name, this.deliveries, () -> this.registry.instances(name),
-				listener);
-		this.registry.addWatcher(name, dispatcher);
-		return () -> {
-			dispatcher.close();
-			this.registry.removeWatcher(name, dispatcher);
-		};
+		Subscription subscription = new Subscription(name,
+				new WatchDispatcher(name, this.deliveries, () -> this.registry.instances(name), listener));
+		this.watches.add(subscription);
+		this.registry.addWatcher(name, subscription.dispatcher);
+		if (this.closed) {
+			subscription.close();
+		}
+		return subscription;
 	}
 
 	@Override
@@ -128,6 +132,7 @@ public final class InMemoryBackend implements DiscoveryBackend {
 			return;
 		}
 		this.closed = true;
+		this.watches.forEach(Subscription::close);
 		this.registrations.forEach(InMemoryRegistration::close);
 		this.heartbeats.shutdownNow();
 		this.deliveries.shutdownNow();
@@ -135,14 +140,15 @@ public final class InMemoryBackend implements DiscoveryBackend {
 
 	/**
 	 * Simulates the crash of the process that owns this backend, for tests and failure
-	 * drills: renewals and watch deliveries stop and nothing is deregistered, as after a
-	 * SIGKILL, so the registry expires this backend's registrations after their TTL. From
+	 * drills: renewals and watches end and nothing is deregistered, as after a SIGKILL, so
+	 * the registry expires this backend's registrations after their TTL. From
 	 * then on the backend is closed, and its registrations no longer change the registry:
 	 * their {@code setStatus} and {@code close} do nothing, as a dead process writes nothing.
 	 */
 	public void abandon() {
 		this.closed = true;
 		this.abandoned = true;
+		this.watches.forEach(Subscription::close);
 		this.heartbeats.shutdownNow();
 		this.deliveries.shutdownNow();
 	}
@@ -233,6 +239,30 @@ public final class InMemoryBackend implements DiscoveryBackend {
 			if (!InMemoryBackend.this.abandoned) {
 				InMemoryBackend.this.registry.remove(this.instance, this);
 			}
+		}
+
+	}
+
+	/**
+	 * One watch of this backend: closing it stops deliveries and takes it off the registry.
+	 * Idempotent.
+	 */
+	private final class Subscription implements AutoCloseable {
+
+		private final String service;
+
+		private final WatchDispatcher dispatcher;
+
+		Subscription(String service, WatchDispatcher dispatcher) {
+			this.service = service;
+			this.dispatcher = dispatcher;
+		}
+
+		@Override
+		public void close() {
+			this.dispatcher.close();
+			InMemoryBackend.this.registry.removeWatcher(this.service, this.dispatcher);
+			InMemoryBackend.this.watches.remove(this);
 		}
 
 	}

@@ -1,7 +1,10 @@
 package dev.discovery.inmemory;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.discovery.core.InstanceStatus;
 import dev.discovery.core.Registration;
@@ -80,6 +83,41 @@ class InMemoryBackendTest {
 		other.close();
 
 		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> backendThreads() == before);
+	}
+
+	@Test
+	void closedBackendLeavesNoWatchInTheRegistry() {
+		assertRegistryLetsGoOfTheListener(InMemoryBackend::close);
+	}
+
+	@Test
+	void abandonedBackendLeavesNoWatchInTheRegistry() {
+		assertRegistryLetsGoOfTheListener(InMemoryBackend::abandon);
+	}
+
+	/**
+	 * Watches a service from a second backend, ends that backend without closing the watch,
+	 * changes the service, and waits until the garbage collector has reclaimed the watch's
+	 * listener: only a registry that still held the watch would keep it reachable.
+	 */
+	private void assertRegistryLetsGoOfTheListener(Consumer<InMemoryBackend> end) {
+		InMemoryBackend watching = new InMemoryBackend(this.registry, Duration.ofSeconds(5));
+		AtomicInteger deliveries = new AtomicInteger();
+		Consumer<List<ServiceInstance>> listener = (instances) -> deliveries.incrementAndGet();
+		WeakReference<Object> reference = new WeakReference<>(listener);
+		watching.watch("inventory", listener);
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> deliveries.get() > 0);
+
+		end.accept(watching);
+		listener = null;
+		int delivered = deliveries.get();
+		this.backend.register(ServiceInstance.builder("inventory", "h", 4).build());
+
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+			System.gc();
+			return reference.get() == null;
+		});
+		assertThat(deliveries).hasValue(delivered);
 	}
 
 	@Test
