@@ -141,9 +141,9 @@ public final class InMemoryBackend implements DiscoveryBackend {
 	/**
 	 * Simulates the crash of the process that owns this backend, for tests and failure
 	 * drills: renewals and watches end and nothing is deregistered, as after a SIGKILL, so
-	 * the registry expires this backend's registrations after their TTL. From
-	 * then on the backend is closed, and its registrations no longer change the registry:
-	 * their {@code setStatus} and {@code close} do nothing, as a dead process writes nothing.
+	 * the registry expires this backend's registrations after their TTL. From then on the
+	 * backend is closed, and its registrations no longer change the registry: their
+	 * {@code setStatus} and {@code close} do nothing, as a dead process writes nothing.
 	 */
 	public void abandon() {
 		this.closed = true;
