@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * closed as soon as traffic passes again, as its stream can no longer be parsed; clients
  * then connect anew. The mode can change at any time and applies to open connections too.
  * It can also {@linkplain #endTls(SSLContext, int) end TLS itself} in front of a server
- * that offers HTTP/2, as a proxy put there later might. Thread-safe. Its threads are daemons named {@code tcp-proxy-<port>-...}, and
- * {@link #close()} ends them.
+ * that offers HTTP/2, as a proxy put there later might. Thread-safe. Its threads are
+ * daemons named {@code tcp-proxy-<port>-...}, and {@link #close()} ends them.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -226,6 +226,7 @@ public final class TcpProxy implements AutoCloseable {
 			try {
 				SSLContext endTls = upstream.endTls();
 				if (endTls != null) {
+					// the overload for already consumed bytes is the one that makes a server-side socket
 					client = endTls.getSocketFactory().createSocket(this.client, null, true);
 				}
 				this.server = new Socket();
