@@ -60,16 +60,22 @@ class EtcdClientPreloader implements ApplicationListener<ApplicationEnvironmentP
 
 	/**
 	 * Whether the backend selection will pick etcd: {@code discovery.backend=etcd}, or
-	 * {@code auto} with etcd the only registry module present. Values that do not bind are
-	 * left for the properties' own validation, without a preload.
+	 * {@code auto} with etcd the only registry module present. The modules' classes are
+	 * looked up only when the property leaves etcd possible, so that an application on
+	 * another backend loads none of them here. Values that do not bind are left for the
+	 * properties' own validation, without a preload.
 	 */
 	static boolean selectsEtcd(Environment environment, ClassLoader classLoader) {
-		if (!environment.getProperty("discovery.enabled", Boolean.class, true)
-				|| !ClassUtils.isPresent(ETCD_BACKEND, classLoader)) {
+		if (!environment.getProperty("discovery.enabled", Boolean.class, true)) {
 			return false;
 		}
 		String backend = environment.getProperty("discovery.backend", "auto").trim().toLowerCase(Locale.ROOT);
-		return backend.equals("etcd") || (backend.equals("auto") && !ClassUtils.isPresent(CONSUL_BACKEND, classLoader));
+		return switch (backend) {
+			case "etcd" -> ClassUtils.isPresent(ETCD_BACKEND, classLoader);
+			case "auto" -> ClassUtils.isPresent(ETCD_BACKEND, classLoader)
+					&& !ClassUtils.isPresent(CONSUL_BACKEND, classLoader);
+			default -> false;
+		};
 	}
 
 }

@@ -1,5 +1,8 @@
 package dev.discovery.spring.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.discovery.consul.ConsulBackend;
 import dev.discovery.etcd.EtcdBackend;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,25 @@ class EtcdClientPreloaderTests {
 		assertThat(EtcdClientPreloader.selectsEtcd(environment("discovery.backend", "inmemory"), this.etcdOnly))
 			.isFalse();
 		assertThat(EtcdClientPreloader.selectsEtcd(new MockEnvironment(), this.bothRegistries)).isFalse();
+	}
+
+	@Test
+	void looksUpNoModuleClassForAnotherBackend() {
+		List<String> lookedUp = new ArrayList<>();
+		ClassLoader recording = new ClassLoader(null) {
+
+			@Override
+			protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+				lookedUp.add(name);
+				return super.loadClass(name, resolve);
+			}
+
+		};
+		assertThat(EtcdClientPreloader.selectsEtcd(environment("discovery.backend", "inmemory"), recording)).isFalse();
+		assertThat(EtcdClientPreloader.selectsEtcd(environment("discovery.backend", "consul"), recording)).isFalse();
+		assertThat(lookedUp).isEmpty();
+		assertThat(EtcdClientPreloader.selectsEtcd(environment("discovery.backend", "etcd"), recording)).isFalse();
+		assertThat(lookedUp).containsExactly("dev.discovery.etcd.EtcdBackend");
 	}
 
 	@Test
