@@ -19,9 +19,9 @@ import dev.discovery.benchmarks.sample.StartupSample;
 
 /**
  * Startup overhead: {@link StartupSample} without the discovery starter, with it on
- * in-memory and with it on etcd, one after the other in rounds so that the machine's noise
- * falls on every arm alike; each run timed from starting the JVM to the application being
- * ready.
+ * in-memory (with and without the modules it does not use) and with it on etcd, one after
+ * the other in rounds so that the machine's noise falls on every arm alike; each run timed
+ * from starting the JVM to the application being ready.
  */
 final class StartupSection {
 
@@ -81,7 +81,7 @@ final class StartupSection {
 					arms.medianMillis() / anchor));
 		}
 		report.add(new Report.Table("Startup overhead", "A Spring Boot web + actuator sample, from starting the JVM "
-				+ "to ApplicationReadyEvent, " + this.rounds + " rounds of the three arms in turn. Added: the median of "
+				+ "to ApplicationReadyEvent, " + this.rounds + " rounds of the arms in turn. Added: the median of "
 				+ "each round's difference to the run without the starter (the anchor), with the order statistics "
 				+ "that hold the true median with at least 95% probability whatever the noise's distribution, and the "
 				+ "difference of the 10th percentiles (noise only adds time, so the fast runs are the least disturbed).",
@@ -128,44 +128,54 @@ final class StartupSection {
 	}
 
 	/**
-	 * The three ways the sample runs.
+	 * The ways the sample runs. Each arm with the starter has the discovery modules an
+	 * application on that backend depends on: the starter brings the core and in-memory
+	 * modules, an etcd application adds discovery-etcd. One arm also has the modules it does
+	 * not use (etcd, Consul, gRPC), to show what they cost when present. Third-party jars
+	 * stay in every arm, the anchor included, so that only our jars differ.
 	 */
 	private enum Arm {
 
 		/** Without any discovery jar on the class path: the anchor. */
-		WITHOUT("without the starter"),
+		WITHOUT("without the starter", List.of("discovery-")),
 
 		/** With the starter on the in-memory backend. */
-		IN_MEMORY("starter, in-memory"),
+		IN_MEMORY("starter, in-memory", List.of("discovery-etcd", "discovery-consul", "discovery-grpc")),
 
-		/** With the starter on the run's etcd. */
-		ETCD("starter, etcd");
+		/** With the starter on the in-memory backend and the other modules present, unused. */
+		IN_MEMORY_EVERY_MODULE("starter, in-memory, etcd + Consul + gRPC modules unused", List.of()),
+
+		/** With the starter and the etcd module on the run's etcd. */
+		ETCD("starter, etcd", List.of("discovery-consul", "discovery-grpc"));
 
 		private final String label;
 
-		Arm(String label) {
+		private final List<String> leftOut;
+
+		Arm(String label, List<String> leftOut) {
 			this.label = label;
+			this.leftOut = leftOut;
 		}
 
 		List<String> arguments(Servers servers) {
 			return switch (this) {
 				case WITHOUT -> List.of();
-				case IN_MEMORY -> List.of("--discovery.backend=inmemory");
+				case IN_MEMORY, IN_MEMORY_EVERY_MODULE -> List.of("--discovery.backend=inmemory");
 				case ETCD -> List.of("--discovery.backend=etcd", "--discovery.etcd.endpoints=" + servers.etcdEndpoint());
 			};
 		}
 
 		/**
 		 * This JVM's class path without what the sample must not see: JMH, Spring Cloud and
-		 * our bridge to it (whose auto-configuration would join in) always, and every
-		 * discovery jar for the anchor.
+		 * our bridge to it (whose auto-configuration would join in) always, and the
+		 * discovery jars this arm leaves out.
 		 */
 		String classPath() {
 			return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
 				.filter((entry) -> !entry.contains("/org/springframework/cloud/") && !entry.contains("/org/openjdk/jmh/")
 						&& !entry.contains("discovery-spring-cloud"))
-				.filter((entry) -> this != WITHOUT || StreamSupport.stream(Path.of(entry).spliterator(), false)
-					.noneMatch((element) -> element.toString().startsWith("discovery-")))
+				.filter((entry) -> StreamSupport.stream(Path.of(entry).spliterator(), false)
+					.noneMatch((element) -> this.leftOut.stream().anyMatch(element.toString()::startsWith)))
 				.collect(Collectors.joining(File.pathSeparator));
 		}
 
