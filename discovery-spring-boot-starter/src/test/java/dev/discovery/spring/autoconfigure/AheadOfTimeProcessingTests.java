@@ -17,6 +17,7 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.annotation.AnnotationConfigUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.test.tools.CompileWithForkedClassLoader;
@@ -87,18 +88,8 @@ class AheadOfTimeProcessingTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DiscoveryAutoConfiguration.class, LoadBalancedRestClientAutoConfiguration.class,
 			LoadBalancedWebClientAutoConfiguration.class })
+	@Import(ActuatorAndClientAutoConfigurationTests.UserBuilders.class)
 	static class Application {
-
-		@Bean
-		@LoadBalanced
-		RestClient.Builder userLoadBalanced() {
-			return RestClient.builder();
-		}
-
-		@Bean
-		RestClient.Builder userPlain() {
-			return RestClient.builder();
-		}
 
 		@Bean
 		@LoadBalanced
