@@ -31,9 +31,10 @@ import static dev.discovery.spring.autoconfigure.BuilderContents.interceptorsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter's configuration processed ahead of time, as Spring Boot's AOT build and
- * native images do: the generated code compiles, and the context it initializes has the
- * same beans and balances the same builders as the one built at runtime.
+ * The starter's configuration processed ahead of time, as Spring Boot's AOT build does
+ * (the processing a native image also starts from): the generated code compiles, and the
+ * context it initializes discovers instances, balances the builders declared
+ * {@link LoadBalanced @LoadBalanced} and leaves the others alone.
  */
 class AheadOfTimeProcessingTests {
 
