@@ -104,8 +104,8 @@ final class StartupSection {
 
 	private long start(Arm arm) throws Exception {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", arm.classPath(), StartupSample.class.getName(), "--server.port=0",
-				"--spring.application.name=startup-sample"));
+				"-cp", arm.classPath(System.getProperty("java.class.path")), StartupSample.class.getName(),
+				"--server.port=0", "--spring.application.name=startup-sample"));
 		command.addAll(arm.arguments(this.servers));
 		long started = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -134,7 +134,7 @@ final class StartupSection {
 	 * not use (etcd, Consul, gRPC), to show what they cost when present. Third-party jars
 	 * stay in every arm, the anchor included, so that only our jars differ.
 	 */
-	private enum Arm {
+	enum Arm {
 
 		/** Without any discovery jar on the class path: the anchor. */
 		WITHOUT("without the starter", List.of("discovery-")),
@@ -166,12 +166,14 @@ final class StartupSection {
 		}
 
 		/**
-		 * This JVM's class path without what the sample must not see: JMH, Spring Cloud and
-		 * our bridge to it (whose auto-configuration would join in) always, and the
-		 * discovery jars this arm leaves out.
+		 * A class path without what the sample must not see: JMH, Spring Cloud and our
+		 * bridge to it (whose auto-configuration would join in) always, and the discovery
+		 * jars this arm leaves out.
+		 * @param classPath the measuring JVM's class path
+		 * @return the sample's class path in this arm
 		 */
-		String classPath() {
-			return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+		String classPath(String classPath) {
+			return Arrays.stream(classPath.split(File.pathSeparator))
 				.filter((entry) -> !entry.contains("/org/springframework/cloud/") && !entry.contains("/org/openjdk/jmh/")
 						&& !entry.contains("discovery-spring-cloud"))
 				.filter((entry) -> StreamSupport.stream(Path.of(entry).spliterator(), false)
