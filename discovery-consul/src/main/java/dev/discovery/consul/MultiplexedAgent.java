@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLContext;
@@ -34,13 +33,10 @@ import org.slf4j.LoggerFactory;
  * HTTP/1.1, where every blocking query holds a connection of its own. Each
  * {@link Connection} is one {@code HttpClient}, that is one connection, and carries at most
  * {@value #STREAMS_PER_CONNECTION} watches, below the 250 concurrent streams Go's server
- * allows. Queries are sent only on a connection known to be live: one that answered over
- * HTTP/2 within the last second and has had no failed request since, or else once a check
- * on it came back over HTTP/2 ({@link Connection#confirmed()}). So the JDK's client, which
- * opens a connection for every request sent while it has no live one, is never asked for
- * many at once, an agent that does not multiplex is found out before anything depends on
- * it, and a watch whose query was just answered sends the next one at once, without a
- * check in between.
+ * allows. Queries are sent only after a check on their connection came back over HTTP/2
+ * ({@link Connection#confirmed()}), so that the JDK's client, which opens a connection for
+ * every request sent while it has no live one, is never asked for many at once, and so that
+ * an agent that does not multiplex is found out before anything depends on it.
  * {@link #probe()} makes that check once for the whole backend and reports the first
  * success, so that watches can move to streams. A later check that comes back over HTTP/1.1
  * (something in front of the agent changed) is reported once too, so that the watches leave
@@ -59,15 +55,6 @@ final class MultiplexedAgent implements AutoCloseable {
 	private static final Logger logger = LoggerFactory.getLogger(MultiplexedAgent.class);
 
 	private static final String CHECK_PATH = "/v1/status/leader";
-
-	/**
-	 * How long an answer over HTTP/2 shows that its connection is live: far shorter than
-	 * the idle timeouts after which servers and proxies close connections, tens of seconds
-	 * or more.
-	 */
-	private static final long LIVE_NANOS = Duration.ofSeconds(1).toNanos();
-
-	private static final CompletableFuture<Void> LIVE = CompletableFuture.completedFuture(null);
 
 	private static final long WARNING_PERIOD_NANOS = Duration.ofSeconds(10).toNanos();
 
@@ -260,11 +247,6 @@ final class MultiplexedAgent implements AutoCloseable {
 
 		private final HttpClient client;
 
-		/** Requests that failed or were answered over HTTP/1.1; only answers after the last one show liveness. */
-		private final AtomicInteger failed = new AtomicInteger();
-
-		private volatile @Nullable Answered lastAnswered;
-
 		private int streams;
 
 		private @Nullable CompletableFuture<Void> nextCheck;
@@ -276,10 +258,9 @@ final class MultiplexedAgent implements AutoCloseable {
 		}
 
 		/**
-		 * Completes at once when the connection answered over HTTP/2 within the last second
-		 * and no request on it failed since; otherwise once a check sent after this call came
-		 * back over HTTP/2. Send a query only then: it finds the live HTTP/2 connection, where
-		 * the JDK's client would otherwise open a connection for each query sent while it has
+		 * Completes once a check sent after this call came back over HTTP/2. Send a query
+		 * only then: it finds the live HTTP/2 connection that the check used, where the
+		 * JDK's client would otherwise open a connection for each query sent while it has
 		 * none, as after the agent closed the last one. Calls made while a check is under way
 		 * wait for the next one, so one check serves every call made meanwhile. Fails as the
 		 * backend's other calls do when the check gets no answer, an error, or an answer over
@@ -290,11 +271,6 @@ final class MultiplexedAgent implements AutoCloseable {
 		synchronized CompletableFuture<Void> confirmed() {
 			if (MultiplexedAgent.this.notMultiplexed.get()) {
 				return CompletableFuture.failedFuture(answeredOverHttp11());
-			}
-			Answered answered = this.lastAnswered;
-			if (answered != null && answered.failedBefore() == this.failed.get()
-					&& System.nanoTime() - answered.at() < LIVE_NANOS) {
-				return LIVE;
 			}
 			CompletableFuture<Void> next = this.nextCheck;
 			if (next == null) {
@@ -380,16 +356,7 @@ final class MultiplexedAgent implements AutoCloseable {
 
 		private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
 			MultiplexedAgent.this.health.requested();
-			int failedBefore = this.failed.get();
-			return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-				.whenComplete((response, failure) -> {
-					if (response != null && response.version() == HttpClient.Version.HTTP_2) {
-						this.lastAnswered = new Answered(failedBefore, System.nanoTime());
-					}
-					else if (failure == null || !(unwrap(failure) instanceof CancellationException)) {
-						this.failed.incrementAndGet();
-					}
-				});
+			return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 		}
 
 		/** Returns an answer with status 200, or throws what the backend's other calls throw. */
@@ -451,13 +418,6 @@ final class MultiplexedAgent implements AutoCloseable {
 			return new ConsulCallException("Consul agent at " + MultiplexedAgent.this.address
 					+ " answered over HTTP/1.1, not HTTP/2, so blocking queries cannot share its connections", 200,
 					false, null);
-		}
-
-		/**
-		 * An answer over HTTP/2: when it came, and how many requests on its connection had
-		 * failed when it was sent.
-		 */
-		private record Answered(int failedBefore, long at) {
 		}
 
 		private void noLongerMultiplexed() {

@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * of a {@link MultiplexedAgent} connection, so that it holds neither a thread nor a
  * connection of its own, and offers every answer to its {@link ConsulWatch}. Queries follow
  * one another: the next one is sent when the answer before it was offered and the
- * connection is {@linkplain MultiplexedAgent.Connection#confirmed() known to be live}, which
- * the answer itself shows unless a request on the connection failed in between. After
+ * connection was {@linkplain MultiplexedAgent.Connection#confirmed() confirmed} since. After
  * a failed query the index is reset and the query retried with the back-off of
  * {@link ServiceWatch}; the {@link MultiplexedAgent} logs failures, at most every 10 s for
  * all its watches. Closing cancels the query in flight and gives the stream back.

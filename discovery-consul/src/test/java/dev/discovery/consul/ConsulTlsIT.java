@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.discovery.consul.testserver.AtRest;
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
@@ -56,35 +55,6 @@ class ConsulTlsIT {
 			assertThatExceptionOfType(DiscoveryException.class).isThrownBy(() -> backend.instances("tls-orders"))
 				.withMessageContaining("https://127.0.0.1:" + consul.httpsPort())
 				.withMessageContaining("SSL");
-		}
-	}
-
-	@Test
-	void aWatchOnAStreamSendsItsNextQueryAsSoonAsTheLastOneIsAnsweredWithoutCheckingTheConnection() throws Exception {
-		int changes = 10;
-		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port());
-				ConsulBackend backend = consul.httpsBackend().build();
-				DiscoveryClient client = new DiscoveryClient(backend)) {
-			writer.register("streamed-node", "streamed", "streamed-0", 25000);
-			assertThat(client.getInstances("streamed")).hasSize(1);
-			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backend.health().details())
-				.containsEntry("http2Streams", "in use")
-				.containsEntry("blockingQueries", 1));
-			AtRest.await(backend);
-			long before = AtRest.requests(backend);
-
-			for (int i = 1; i <= changes; i++) {
-				writer.register("streamed-node", "streamed", "streamed-" + i, 25000 + i);
-				int instances = i + 1;
-				Awaitility.await()
-					.atMost(Duration.ofSeconds(5))
-					.pollInterval(Duration.ofMillis(1))
-					.until(() -> client.getInstances("streamed").size() == instances);
-			}
-
-			// one blocking query per change; a check of the connection before each would double that
-			assertThat(AtRest.requests(backend) - before).as("agent requests for %d changes", changes)
-				.isBetween((long) changes, changes + 2L);
 		}
 	}
 
