@@ -3,6 +3,7 @@ package dev.discovery.consul;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -41,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * success, so that watches can move to streams. A later check that comes back over HTTP/1.1
  * (something in front of the agent changed) is reported once too, so that the watches leave
  * their streams; the connections stay counted, since JDK 17's client cannot close them.
- * Answers are handled on the given executor.
- * The JDK's client first hands every answer of {@code sendAsync} to the common pool, which on
- * a machine with 2 cores or fewer starts a thread for each; that thread only passes the
- * answer on. Failures are logged at most every 10 s, however many watches they hit.
+ * Answers are taken from their body as soon as it was read, on the given executor, which
+ * also handles them: the future that {@code sendAsync} returns completes on the common pool,
+ * which on a machine with 2 cores or fewer starts a thread for each answer, and waiting for
+ * that start would delay every change and every check. Failures are logged at most every
+ * 10 s, however many watches they hit.
  * Thread-safe.
  */
 final class MultiplexedAgent implements AutoCloseable {
@@ -234,12 +236,24 @@ final class MultiplexedAgent implements AutoCloseable {
 		}
 	}
 
+	private static void cancelWith(CompletableFuture<?> dependent, CompletableFuture<?> source) {
+		dependent.whenComplete((ignored, failure) -> {
+			if (failure instanceof CancellationException) {
+				source.cancel(true);
+			}
+		});
+	}
+
 	private static Throwable unwrap(Throwable failure) {
 		Throwable cause = failure;
 		while (cause instanceof CompletionException && cause.getCause() != null) {
 			cause = cause.getCause();
 		}
 		return cause;
+	}
+
+	/** An answer whose body was read. */
+	private record Answer(int statusCode, HttpHeaders headers, HttpClient.Version version, String body) {
 	}
 
 	/** One connection to the agent and the streams leased on it. */
@@ -297,7 +311,8 @@ final class MultiplexedAgent implements AutoCloseable {
 			HttpRequest request = (index > 0)
 					? request(path + "?index=" + index + "&wait=" + waitSeconds + "s", MultiplexedAgent.this.queryTimeout)
 					: request(path, MultiplexedAgent.this.requestTimeout);
-			return send(request).handleAsync((response, failure) -> {
+			CompletableFuture<Answer> answer = send(request);
+			CompletableFuture<ConsulAgent.HealthSnapshot> snapshot = answer.handleAsync((response, failure) -> {
 				try {
 					return snapshot(operation, checked(operation, request, response, failure));
 				}
@@ -306,6 +321,8 @@ final class MultiplexedAgent implements AutoCloseable {
 					throw ex;
 				}
 			}, MultiplexedAgent.this.executor);
+			cancelWith(snapshot, answer);
+			return snapshot;
 		}
 
 		/** Gives back a stream taken with {@link MultiplexedAgent#lease(int)}. */
@@ -321,14 +338,14 @@ final class MultiplexedAgent implements AutoCloseable {
 			this.checking = true;
 			String operation = "read the leader";
 			HttpRequest check = request(CHECK_PATH, MultiplexedAgent.this.requestTimeout);
-			send(check).handle((response, failure) -> {
-				HttpResponse<String> answered = checked(operation, check, response, failure);
+			send(check).handleAsync((response, failure) -> {
+				Answer answered = checked(operation, check, response, failure);
 				if (answered.version() != HttpClient.Version.HTTP_2) {
 					throw notMultiplexed();
 				}
 				MultiplexedAgent.this.health.succeeded(operation);
 				return answered;
-			}).whenComplete((answered, failure) -> {
+			}, MultiplexedAgent.this.executor).whenComplete((answered, failure) -> {
 				CompletableFuture<Void> unsent = null;
 				synchronized (this) {
 					this.checking = false;
@@ -354,14 +371,40 @@ final class MultiplexedAgent implements AutoCloseable {
 			});
 		}
 
-		private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+		/**
+		 * Sends a request and completes with its answer as soon as the body was read, on the
+		 * thread of the client's executor that read it, rather than through the future of
+		 * {@code sendAsync}, which completes on a thread of the common pool (on 2 cores or
+		 * fewer, a new thread for each answer). Fails with what failed the exchange.
+		 * Cancelling the returned future cancels the exchange.
+		 */
+		private CompletableFuture<Answer> send(HttpRequest request) {
 			MultiplexedAgent.this.health.requested();
-			return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+			CompletableFuture<Answer> answer = new CompletableFuture<>();
+			CompletableFuture<HttpResponse<String>> exchange = this.client.sendAsync(request, (info) -> {
+				HttpResponse.BodySubscriber<String> body = HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+				body.getBody().whenComplete((text, failure) -> {
+					if (failure != null) {
+						answer.completeExceptionally(failure);
+					}
+					else {
+						answer.complete(new Answer(info.statusCode(), info.headers(), info.version(), text));
+					}
+				});
+				return body;
+			});
+			exchange.whenComplete((ignored, failure) -> {
+				if (failure != null) {
+					answer.completeExceptionally(failure);
+				}
+			});
+			cancelWith(answer, exchange);
+			return answer;
 		}
 
 		/** Returns an answer with status 200, or throws what the backend's other calls throw. */
-		private HttpResponse<String> checked(String operation, HttpRequest request,
-				@Nullable HttpResponse<String> response, @Nullable Throwable failure) {
+		private Answer checked(String operation, HttpRequest request,
+				@Nullable Answer response, @Nullable Throwable failure) {
 			if (failure != null) {
 				Throwable cause = unwrap(failure);
 				if (cause instanceof ConsulCallException || cause instanceof CancellationException) {
@@ -373,14 +416,14 @@ final class MultiplexedAgent implements AutoCloseable {
 				throw MultiplexedAgent.this.failures.unreachable(operation, cause, timedOutAfter,
 						MultiplexedAgent.this.closed);
 			}
-			HttpResponse<String> answered = Objects.requireNonNull(response);
+			Answer answered = Objects.requireNonNull(response);
 			if (answered.statusCode() != 200) {
 				throw MultiplexedAgent.this.failures.refused(operation, answered.statusCode(), answered.body(), null);
 			}
 			return answered;
 		}
 
-		private ConsulAgent.HealthSnapshot snapshot(String operation, HttpResponse<String> response) {
+		private ConsulAgent.HealthSnapshot snapshot(String operation, Answer response) {
 			try {
 				ConsulAgent.HealthSnapshot snapshot = new ConsulAgent.HealthSnapshot(
 						response.headers().firstValueAsLong("X-Consul-Index").orElse(0),
