@@ -312,7 +312,7 @@ final class MultiplexedAgent implements AutoCloseable {
 					? request(path + "?index=" + index + "&wait=" + waitSeconds + "s", MultiplexedAgent.this.queryTimeout)
 					: request(path, MultiplexedAgent.this.requestTimeout);
 			CompletableFuture<Answer> answer = send(request);
-			CompletableFuture<ConsulAgent.HealthSnapshot> snapshot = answer.handleAsync((response, failure) -> {
+			CompletableFuture<ConsulAgent.HealthSnapshot> read = answer.handleAsync((response, failure) -> {
 				try {
 					return snapshot(operation, checked(operation, request, response, failure));
 				}
@@ -321,8 +321,8 @@ final class MultiplexedAgent implements AutoCloseable {
 					throw ex;
 				}
 			}, MultiplexedAgent.this.executor);
-			cancelWith(snapshot, answer);
-			return snapshot;
+			cancelWith(read, answer);
+			return read;
 		}
 
 		/** Gives back a stream taken with {@link MultiplexedAgent#lease(int)}. */
