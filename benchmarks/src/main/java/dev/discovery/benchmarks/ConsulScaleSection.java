@@ -11,11 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
 import dev.discovery.consul.ConsulBackend;
@@ -23,6 +19,7 @@ import dev.discovery.consul.testserver.AtRest;
 import dev.discovery.consul.testserver.BackendThreads;
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
+import dev.discovery.consul.testserver.ConnectionPeak;
 import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.ServiceEvent;
@@ -161,11 +158,7 @@ final class ConsulScaleSection {
 		int port = https ? agent.httpsPort() : agent.port();
 		int before = LoopbackConnections.count("127.0.0.1", port);
 		BackendThreads backendThreads = BackendThreads.start();
-		AtomicInteger connections = new AtomicInteger();
-		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-		sampler.scheduleAtFixedRate(
-				() -> connections.accumulateAndGet(LoopbackConnections.count("127.0.0.1", port) - before, Math::max), 0,
-				10, TimeUnit.MILLISECONDS);
+		ConnectionPeak connections = ConnectionPeak.start("127.0.0.1", port, Duration.ofMillis(10));
 		String rawBase = scheme + "://" + agent.host() + ":" + port;
 		try (ConsulBackend backend = (https ? agent.httpsBackend() : agent.backend()).build();
 				DiscoveryClient client = new DiscoveryClient(backend)) {
@@ -185,8 +178,7 @@ final class ConsulScaleSection {
 			long requestsBefore = AtRest.requests(backend);
 			pause(REST);
 			double atRest = (AtRest.requests(backend) - requestsBefore) / ((System.nanoTime() - restStarted) / 1e9);
-			sampler.shutdownNow();
-			sampler.awaitTermination(5, TimeUnit.SECONDS);
+			connections.close();
 			double listingMillis = listing(agent);
 			int threads = backendThreads.count();
 			HttpClient raw = (https ? HttpClient.newBuilder().sslContext(agent.trustingCa()) : HttpClient.newBuilder())
@@ -200,10 +192,10 @@ final class ConsulScaleSection {
 				targets.add(time(raw, rawBase, writer, client, backend, "spread over " + (size - SLOTS),
 						(i) -> SLOTS + (i % (size - SLOTS))));
 			}
-			return new Size(threads, connections.get(), listingMillis, atRest, bytesPerInstance, targets);
+			return new Size(threads, connections.most() - before, listingMillis, atRest, bytesPerInstance, targets);
 		}
 		finally {
-			sampler.shutdownNow();
+			connections.close();
 		}
 	}
 

@@ -7,14 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.discovery.consul.testserver.ConnectionPeak;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
-import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.core.Registration;
 import dev.discovery.core.RegistrationState;
 import dev.discovery.core.ServiceInstance;
@@ -75,17 +71,14 @@ class ConsulAgentRestartIT {
 			AtomicReference<List<ServiceInstance>> firstView = new AtomicReference<>(List.of());
 			AtomicReference<List<ServiceInstance>> secondView = new AtomicReference<>(List.of());
 			AtomicReference<List<ServiceInstance>> thirdView = new AtomicReference<>(List.of());
-			AtomicInteger mostHttpsConnections = new AtomicInteger();
-			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 			try (AutoCloseable firstWatch = firstObserver.watch("restart", firstView::set);
 					AutoCloseable secondWatch = secondObserver.watch("restart", secondView::set);
-					AutoCloseable thirdWatch = thirdObserver.watch("restart", thirdView::set)) {
+					AutoCloseable thirdWatch = thirdObserver.watch("restart", thirdView::set);
+					ConnectionPeak httpsConnections = ConnectionPeak.start("127.0.0.1", consul.httpsPort(),
+							Duration.ofMillis(20))) {
 				withinTtlPlusFiveSeconds().untilAsserted(() -> assertViewsEqual(truth, firstView, secondView, thirdView));
 				assertThat(thirdObserver.health().details()).containsEntry("blockingQueries",
 						OTHER_WATCHED_SERVICES + 1);
-				sampler.scheduleAtFixedRate(() -> mostHttpsConnections.accumulateAndGet(
-						LoopbackConnections.count("127.0.0.1", consul.httpsPort()), Math::max), 0, 20,
-						TimeUnit.MILLISECONDS);
 
 				long stopped = System.nanoTime();
 				if (keepState) {
@@ -119,8 +112,7 @@ class ConsulAgentRestartIT {
 						+ OTHER_WATCHED_SERVICES + " other services, the third over https";
 				rows.add(row(fault, "every instance UP again", registered));
 				rows.add(row(fault, "the three watchers (3 other clients) equal the truth", converged));
-				sampler.shutdownNow();
-				assertThat(mostHttpsConnections.get()).as("connections of the https watcher").isBetween(1, 16);
+				assertThat(httpsConnections.most()).as("connections of the https watcher").isBetween(1, 16);
 
 				firstOwner.close();
 				secondOwner.close();
@@ -129,9 +121,6 @@ class ConsulAgentRestartIT {
 				assertThat(firstObserver.instances("restart")).isEmpty();
 				assertThat(secondObserver.health().details()).containsEntry("watches", OTHER_WATCHED_SERVICES + 1);
 				assertThat(thirdObserver.health().details()).containsEntry("watches", OTHER_WATCHED_SERVICES + 1);
-			}
-			finally {
-				sampler.shutdownNow();
 			}
 		}
 	}

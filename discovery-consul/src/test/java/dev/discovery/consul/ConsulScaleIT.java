@@ -6,11 +6,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.discovery.consul.testserver.AtRest;
 import dev.discovery.consul.testserver.BackendThreads;
 import dev.discovery.consul.testserver.CatalogWriter;
+import dev.discovery.consul.testserver.ConnectionPeak;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.core.BackendHealth;
@@ -68,18 +68,16 @@ class ConsulScaleIT {
 		boolean https = scheme.equals("https");
 		int port = https ? consul.httpsPort() : consul.port();
 		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port())) {
-			AtomicInteger mostConnections = new AtomicInteger();
 			AtomicBoolean everStale = new AtomicBoolean();
 			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 			int before = LoopbackConnections.count("127.0.0.1", port);
 			BackendThreads threads = BackendThreads.start();
-			try (ConsulBackend backend = (https ? consul.httpsBackend() : consul.backend()).build();
+			try (ConnectionPeak connections = ConnectionPeak.start("127.0.0.1", port, Duration.ofMillis(20));
+					ConsulBackend backend = (https ? consul.httpsBackend() : consul.backend()).build();
 					DiscoveryClient client = new DiscoveryClient(backend)) {
 				long started = System.nanoTime();
 				assertThat(client.getInstances(service(0))).extracting(ServiceInstance::id).contains(service(0) + "-a");
 				sampler.scheduleAtFixedRate(() -> {
-					mostConnections.accumulateAndGet(LoopbackConnections.count("127.0.0.1", port) - before,
-							Math::max);
 					if (client.isStale()) {
 						everStale.set(true);
 					}
@@ -110,8 +108,9 @@ class ConsulScaleIT {
 							SERVICES, service(i), (System.nanoTime() - changed) / 1e6);
 				}
 				long requestsForChanges = AtRest.requests(backend) - requestsBefore;
+				int mostConnections = connections.most() - before;
 				System.out.printf(Locale.ROOT, "Consul over %s: %d agent requests for 3 changes; at most %d connections "
-						+ "and %d threads%n", scheme, requestsForChanges, mostConnections.get(), threads.count());
+						+ "and %d threads%n", scheme, requestsForChanges, mostConnections, threads.count());
 
 				assertThat(requestsForChanges).as("agent requests for 3 changes among %d services", SERVICES)
 					.isLessThan(15);
@@ -123,7 +122,7 @@ class ConsulScaleIT {
 				}
 				assertThat(everStale).as("the client was stale at some point").isFalse();
 				assertThat(threads.count()).isLessThanOrEqualTo(MAX_THREADS);
-				assertThat(mostConnections.get()).isBetween(1, 16);
+				assertThat(mostConnections).isBetween(1, 16);
 			}
 			finally {
 				sampler.shutdownNow();

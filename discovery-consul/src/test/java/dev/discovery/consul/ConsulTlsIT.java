@@ -4,12 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.discovery.consul.testserver.CatalogWriter;
+import dev.discovery.consul.testserver.ConnectionPeak;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.consul.testserver.SelfSignedTls;
@@ -64,10 +61,9 @@ class ConsulTlsIT {
 		SelfSignedTls proxyTls = SelfSignedTls.create();
 		Path trusted = Files.createTempFile("discovery-trusted-", ".pem");
 		Files.writeString(trusted, Files.readString(consul.caFile()) + Files.readString(proxyTls.caFile()));
-		AtomicInteger mostConnections = new AtomicInteger();
-		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port());
 				TcpProxy proxy = TcpProxy.to("127.0.0.1", consul.httpsPort());
+				ConnectionPeak connections = ConnectionPeak.start("127.0.0.1", proxy.port(), Duration.ofMillis(5));
 				ConsulBackend backend = consul.httpsBackend().port(proxy.port()).caFile(trusted).build();
 				DiscoveryClient client = new DiscoveryClient(backend)) {
 			for (int i = 0; i < services; i++) {
@@ -77,9 +73,6 @@ class ConsulTlsIT {
 			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backend.health().details())
 				.containsEntry("http2Streams", "in use")
 				.containsEntry("blockingQueries", services));
-			sampler.scheduleAtFixedRate(() -> mostConnections
-				.accumulateAndGet(LoopbackConnections.count("127.0.0.1", proxy.port()), Math::max), 0, 5,
-					TimeUnit.MILLISECONDS);
 
 			proxy.endTls(proxyTls.serverContext(), consul.port());
 
@@ -98,10 +91,7 @@ class ConsulTlsIT {
 				assertThat(health.reachable()).isTrue();
 				assertThat(health.error()).isNull();
 			});
-			assertThat(mostConnections.get()).isBetween(1, 16);
-		}
-		finally {
-			sampler.shutdownNow();
+			assertThat(connections.most()).isBetween(1, 16);
 		}
 	}
 

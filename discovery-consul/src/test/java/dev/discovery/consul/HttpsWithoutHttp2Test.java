@@ -4,13 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.discovery.consul.testserver.ConnectionPeak;
 import dev.discovery.consul.testserver.FakeConsulAgent;
-import dev.discovery.consul.testserver.LoopbackConnections;
 import dev.discovery.consul.testserver.SelfSignedTls;
 import dev.discovery.core.BackendHealth;
 import dev.discovery.core.ServiceInstance;
@@ -36,12 +32,8 @@ class HttpsWithoutHttp2Test {
 		SelfSignedTls tls = SelfSignedTls.create();
 		try (FakeConsulAgent agent = FakeConsulAgent.startHttps(tls.serverContext())) {
 			agent.answer(ONE_INSTANCE, "{}");
-			AtomicInteger mostConnections = new AtomicInteger();
-			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-			sampler.scheduleAtFixedRate(() -> mostConnections
-				.accumulateAndGet(LoopbackConnections.count("127.0.0.1", agent.port()), Math::max), 0, 5,
-					TimeUnit.MILLISECONDS);
-			try (ConsulBackend backend = ConsulBackend.builder()
+			try (ConnectionPeak connections = ConnectionPeak.start("127.0.0.1", agent.port(), Duration.ofMillis(5));
+					ConsulBackend backend = ConsulBackend.builder()
 				.scheme("https")
 				.host("127.0.0.1")
 				.port(agent.port())
@@ -62,15 +54,12 @@ class HttpsWithoutHttp2Test {
 					.as("11 connections for blocking queries, one of them kept by the client that found no HTTP/2")
 					.containsEntry("blockingQueries", 10)
 					.containsEntry("watches", 60);
-				assertThat(mostConnections.get()).isBetween(1, 16);
+				assertThat(connections.most()).isBetween(1, 16);
 				Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 					BackendHealth health = backend.health();
 					assertThat(health.reachable()).isTrue();
 					assertThat(health.error()).as("an agent without HTTP/2 is not an error").isNull();
 				});
-			}
-			finally {
-				sampler.shutdownNow();
 			}
 		}
 	}

@@ -19,7 +19,8 @@ import java.util.Set;
  * closed before a later bucket was read beside one that opened after an earlier bucket
  * was, and count more connections than were ever open at once. A connection listed in two
  * successive readings was established for the whole time between them, so only those are
- * counted.
+ * counted. {@link ConnectionPeak} follows the count over time at the cost of one reading
+ * per period.
  */
 public final class LoopbackConnections {
 
@@ -44,9 +45,11 @@ public final class LoopbackConnections {
 
 	/**
 	 * Reads the tables once.
+	 * @param from the client's loopback address
+	 * @param port the server's port
 	 * @return each connection's local and remote address, as the tables write them
 	 */
-	private static Set<String> established(String from, int port) {
+	static Set<String> established(String from, int port) {
 		String ipv4 = hex(from);
 		String remotePort = String.format(Locale.ROOT, ":%04X", port);
 		Set<String> connections = new HashSet<>();
