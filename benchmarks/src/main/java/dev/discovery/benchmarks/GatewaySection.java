@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -144,10 +143,10 @@ final class GatewaySection {
 				row("latency p50, ms", measured.ours().medianMillis(), measured.springCloud().medianMillis()),
 				row("latency p99, ms", measured.ours().p99Millis(), measured.springCloud().p99Millis()),
 				row("latency max, ms", measured.ours().maxMillis(), measured.springCloud().maxMillis()),
-				row("allocated in the gateway per request, bytes (median of rounds)", median(measured.oursBytes()),
-						median(measured.springCloudBytes())),
-				row("allocated per request, bytes (min–max of rounds)", range(measured.oursBytes()),
-						range(measured.springCloudBytes())),
+				row("allocated in the gateway per request, bytes (median of rounds)",
+						RoundFigures.median(measured.oursBytes()), RoundFigures.median(measured.springCloudBytes())),
+				row("allocated per request, bytes (min–max of rounds)", RoundFigures.range(measured.oursBytes()),
+						RoundFigures.range(measured.springCloudBytes())),
 				row("JMH: the choice, ns/op (N = " + n + ")", bridge.nanos(), springCloud.nanos()),
 				row("JMH: the choice, B/op (N = " + n + ")", bridge.bytes(), springCloud.bytes()));
 		return new Report.Table("Gateway: per request", String.format(Locale.ROOT, "Two Spring Cloud Gateway "
@@ -197,16 +196,6 @@ final class GatewaySection {
 	private static List<Object> row(String measure, Object ours, Object springCloud) {
 		return List.of(measure, ours, springCloud, (ours instanceof Double a && springCloud instanceof Double b)
 				? (Object) (a / b) : "");
-	}
-
-	private static double median(List<Double> values) {
-		double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-		return sorted[(sorted.length - 1) / 2];
-	}
-
-	private static String range(List<Double> values) {
-		DoubleSummaryStatistics statistics = values.stream().mapToDouble(Double::doubleValue).summaryStatistics();
-		return Report.format(statistics.getMin()) + "–" + Report.format(statistics.getMax());
 	}
 
 	/** The largest figure, or NaN (not reached within the cap) when any is NaN. */

@@ -3,7 +3,6 @@ package dev.discovery.benchmarks;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
@@ -83,8 +82,8 @@ record GrpcSection(Servers servers, Plan plan) {
 				load(fixed, this.plan.warmUp(), new Samples());
 				Samples ours = new Samples();
 				Samples theirs = new Samples();
-				double[] ratios = new double[this.plan.rounds()];
-				for (int i = 0; i < ratios.length; i++) {
+				List<Double> ratios = new ArrayList<>();
+				for (int i = 0; i < this.plan.rounds(); i++) {
 					int oursBefore = ours.size();
 					int theirsBefore = theirs.size();
 					if (i % 2 == 0) {
@@ -95,10 +94,9 @@ record GrpcSection(Servers servers, Plan plan) {
 						load(fixed, this.plan.round(), theirs);
 						load(discovery, this.plan.round(), ours);
 					}
-					ratios[i] = (ours.size() - oursBefore) / (double) (theirs.size() - theirsBefore);
+					ratios.add((ours.size() - oursBefore) / (double) (theirs.size() - theirsBefore));
 				}
-				Arrays.sort(ratios);
-				double medianRatio = (ratios[(ratios.length - 1) / 2] + ratios[ratios.length / 2]) / 2;
+				double medianRatio = RoundFigures.median(ratios);
 				List<List<Object>> rows = List.of(throughputRow("discovery:///" + SERVICE + " (policy discovery, round-robin)", ours),
 						throughputRow("fixed addresses, round_robin", theirs));
 				report.add(new Report.Table("gRPC: discovery:/// against a static round_robin channel",
@@ -107,13 +105,13 @@ record GrpcSection(Servers servers, Plan plan) {
 								+ " s per channel, each round both channels back to back, which one first alternating, after "
 								+ this.plan.warmUp().toSeconds() + " s of warm-up each. The verdict compares each round's two "
 								+ "channels and takes the median of those ratios (here "
-								+ String.format(Locale.ROOT, "%.2f–%.2f", ratios[0], ratios[ratios.length - 1])
+								+ RoundFigures.range(ratios)
 								+ "), so that a burst of other work on the shared machine during one channel's turn "
 								+ "does not decide it.",
 						List.of("channel", "RPCs", "RPCs/s", "p50 ms", "p99 ms", "max ms"), rows));
 				report.add(new Report.Verdict("discovery:/// RPCs/s within 10 % of static round_robin",
 						String.format(Locale.ROOT, "median of %d rounds %.2f× (over all rounds %.0f vs %.0f RPCs/s)",
-								ratios.length, medianRatio, perSecond(ours), perSecond(theirs)),
+								ratios.size(), medianRatio, perSecond(ours), perSecond(theirs)),
 						medianRatio >= 0.9));
 			}
 			finally {

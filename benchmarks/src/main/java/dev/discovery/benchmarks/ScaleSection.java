@@ -112,7 +112,7 @@ final class ScaleSection {
 			}
 			double rangeMillis = rangeReads.medianMillis();
 			double viewMillis = views.medianMillis();
-			double bytes = median(bytesPerInstance);
+			double bytes = RoundFigures.median(bytesPerInstance);
 			double registerRate = total / registerSeconds;
 			double putRate = total / putSeconds;
 			report.add(new Report.Table("Scale on etcd", this.services + " services × " + this.instancesPerService
@@ -203,11 +203,6 @@ final class ScaleSection {
 
 	private static ByteSequence bytes(String text) {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);
-	}
-
-	private static double median(List<Double> values) {
-		List<Double> sorted = values.stream().sorted().toList();
-		return sorted.get(sorted.size() / 2);
 	}
 
 	private record View(long nanos, double bytesPerInstance) {

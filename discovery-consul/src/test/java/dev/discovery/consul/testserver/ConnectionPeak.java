@@ -1,7 +1,6 @@
 package dev.discovery.consul.testserver;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,9 +70,7 @@ public final class ConnectionPeak implements AutoCloseable {
 	private void read() {
 		Set<String> current = LoopbackConnections.established(this.from, this.port);
 		if (this.previous != null) {
-			Set<String> both = new HashSet<>(this.previous);
-			both.retainAll(current);
-			this.most.accumulateAndGet(both.size(), Math::max);
+			this.most.accumulateAndGet(LoopbackConnections.listedInBoth(this.previous, current), Math::max);
 		}
 		this.previous = current;
 	}

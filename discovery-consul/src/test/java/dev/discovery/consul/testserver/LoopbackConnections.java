@@ -38,9 +38,17 @@ public final class LoopbackConnections {
 	 * @return how many were established at once while the tables were read
 	 */
 	public static int count(String from, int port) {
-		Set<String> listedTwice = established(from, port);
-		listedTwice.retainAll(established(from, port));
-		return listedTwice.size();
+		return listedInBoth(established(from, port), established(from, port));
+	}
+
+	/**
+	 * Counts the connections two readings both list, which were all established at once.
+	 * @param earlier the earlier reading
+	 * @param later the later reading
+	 * @return how many of the earlier reading's connections the later one lists
+	 */
+	static int listedInBoth(Set<String> earlier, Set<String> later) {
+		return (int) earlier.stream().filter(later::contains).count();
 	}
 
 	/**
