@@ -134,7 +134,8 @@ final class ConsulScaleSection {
 				+ "per connection; connections: the most open from 127.0.0.1 to the port of the scheme while "
 				+ "looking up and at rest; requests per second at rest: over 5 s, from when the client had made no "
 				+ "request for 300 ms; requests per change counts every agent request the client made; heap: "
-				+ "per followed service of one instance; the agent's time to list every check (what the detector "
+				+ "the bytes of the live objects (a class histogram after a full GC) per followed service of one "
+				+ "instance; the agent's time to list every check (what the detector "
 				+ "waits for on each change) is the median of " + LISTINGS + " plain GETs of /v1/health/state/any "
 				+ "at rest.",
 				List.of("services", "scheme", "changed service", "p50 ms", "floor p50 ms", "p99 ms", "floor p99 ms",
@@ -163,7 +164,7 @@ final class ConsulScaleSection {
 		try (ConsulBackend backend = (https ? agent.httpsBackend() : agent.backend()).build();
 				DiscoveryClient client = new DiscoveryClient(backend)) {
 			client.getInstances("absent");
-			long base = ScaleSection.usedHeapAfterGc();
+			long base = LiveHeap.bytes();
 			for (int i = 0; i < size; i++) {
 				if (client.getInstances(service(i)).size() != 1) {
 					throw new IllegalStateException(service(i) + " does not have its one instance");
@@ -172,7 +173,7 @@ final class ConsulScaleSection {
 			Awaitility.await()
 				.atMost(Duration.ofMinutes(1))
 				.until(() -> backend.health().details().get("pendingReads").equals(0));
-			double bytesPerInstance = (double) (ScaleSection.usedHeapAfterGc() - base) / size;
+			double bytesPerInstance = (double) (LiveHeap.bytes() - base) / size;
 			AtRest.await(backend);
 			long restStarted = System.nanoTime();
 			long requestsBefore = AtRest.requests(backend);

@@ -1,11 +1,11 @@
 package dev.discovery.benchmarks;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongPredicate;
 
 import dev.discovery.core.DiscoveryBackend;
 import dev.discovery.core.DiscoveryClient;
@@ -16,6 +16,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import org.awaitility.Awaitility;
 
 /**
  * Scale on etcd: many services of many instances registered through one backend (one lease),
@@ -43,6 +44,9 @@ final class ScaleSection {
 	private static final int TARGET_BYTES_PER_INSTANCE = 512;
 
 	private static final double MAX_VIEW_RATIO = 3;
+
+	/** The longest the section waits for etcd to count a client's watches started or ended. */
+	private static final Duration WATCHES_SETTLE = Duration.ofMinutes(1);
 
 	/** How many times the range read and the full view take turns. */
 	private static final int VIEW_ROUNDS = 5;
@@ -102,11 +106,12 @@ final class ScaleSection {
 			Samples views = new Samples();
 			List<Double> bytesPerInstance = new ArrayList<>();
 			int keys = 0;
+			long idleWatchers = this.servers.etcdWatchers();
 			for (int round = 0; round < VIEW_ROUNDS; round++) {
 				long started = System.nanoTime();
 				keys = kv.get(bytes(NAMESPACE_PREFIX), GetOption.builder().isPrefix(true).build()).get().getKvs().size();
 				rangeReads.add(System.nanoTime() - started);
-				View view = fullView(total);
+				View view = fullView(total, idleWatchers);
 				views.add(view.nanos());
 				bytesPerInstance.add(view.bytesPerInstance());
 			}
@@ -122,8 +127,9 @@ final class ScaleSection {
 					+ "client then looks up every service (read + watch each); its anchor is one raw range read of all "
 					+ keys + " keys; the two take turns " + VIEW_ROUNDS + " times, each time with a new client, and "
 					+ "the table gives the medians, since one range read of about 100 ms is too short to time once "
-					+ "on a shared machine. Heap: used heap right after full GCs, after the view minus after the client's "
-					+ "first lookup (its fixed cost), per cached instance; it includes each service's watch.",
+					+ "on a shared machine. Heap: the bytes of the live objects (a class histogram after a full GC), once "
+					+ "etcd counts every service's watch, minus those after the client's first lookup (its fixed cost), "
+					+ "per cached instance; it includes each service's watch.",
 					List.of("measure", "ours", "anchor", "ours ÷ anchor"),
 					List.of(List.of("registrations per second (anchor: raw jetcd puts)", registerRate, putRate,
 							registerRate / putRate),
@@ -142,16 +148,19 @@ final class ScaleSection {
 							views.maxMillis(), rangeReads.minMillis(), rangeReads.maxMillis()),
 					viewMillis / rangeMillis <= MAX_VIEW_RATIO));
 			report.add(new Report.Verdict("etcd, " + total + " instances: heap per cached instance at most "
-					+ TARGET_BYTES_PER_INSTANCE + " bytes", String.format(Locale.ROOT, "%.0f bytes", bytes),
+					+ TARGET_BYTES_PER_INSTANCE + " bytes", String.format(Locale.ROOT, "%.0f bytes (views: %s)", bytes,
+							RoundFigures.range(bytesPerInstance)),
 					bytes <= TARGET_BYTES_PER_INSTANCE));
 		}
 	}
 
-	private View fullView(int total) throws Exception {
+	private View fullView(int total, long idleWatchers) throws Exception {
+		awaitWatchers("the last client's watches to end", (watchers) -> watchers <= idleWatchers);
 		try (DiscoveryBackend watching = Registry.ETCD.open(this.servers, TTL);
 				DiscoveryClient client = new DiscoveryClient(watching)) {
 			client.getInstances("absent");
-			long base = usedHeapAfterGc();
+			awaitWatchers("the first lookup's watch", (watchers) -> watchers > idleWatchers);
+			long base = LiveHeap.bytes();
 			long started = System.nanoTime();
 			int seen = 0;
 			for (int service = 0; service < this.services; service++) {
@@ -161,23 +170,18 @@ final class ScaleSection {
 			if (seen != total) {
 				throw new IllegalStateException("The full view has " + seen + " instances, not " + total);
 			}
-			return new View(nanos, (double) (usedHeapAfterGc() - base) / total);
+			awaitWatchers("a watch for every service",
+					(watchers) -> watchers >= idleWatchers + 1 + this.services);
+			return new View(nanos, (double) (LiveHeap.bytes() - base) / total);
 		}
 	}
 
 	/**
-	 * Returns the used heap right after the last of three full collections, so that what
-	 * the client's threads allocate meanwhile (watch progress checks, lease keep-alives)
-	 * is not counted as cached.
-	 * @return bytes
-	 * @throws InterruptedException if interrupted while the collections settle
+	 * Waits until etcd counts the watches the condition asks for: the view's watches start
+	 * after its lookups, so its heap is measured once etcd has them all.
 	 */
-	static long usedHeapAfterGc() throws InterruptedException {
-		for (int i = 0; i < 3; i++) {
-			Thread.sleep(100);
-			System.gc();
-		}
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	private void awaitWatchers(String what, LongPredicate condition) {
+		Awaitility.await(what).atMost(WATCHES_SETTLE).until(() -> condition.test(this.servers.etcdWatchers()));
 	}
 
 	/** Registers one service's instances through the backend, one after another. */

@@ -30,10 +30,25 @@ final class Servers implements AutoCloseable {
 	 * @return the endpoint
 	 */
 	String etcdEndpoint() {
-		if (this.etcd == null) {
-			this.etcd = EtcdCluster.start(1);
+		return etcd().endpoints().get(0);
+	}
+
+	/**
+	 * Counts the watches that clients have registered on this run's etcd, starting it if
+	 * needed.
+	 * @return the count, or 0 if etcd does not answer
+	 */
+	long etcdWatchers() {
+		return etcd().member().watchers();
+	}
+
+	private EtcdCluster etcd() {
+		EtcdCluster started = this.etcd;
+		if (started == null) {
+			started = EtcdCluster.start(1);
+			this.etcd = started;
 		}
-		return this.etcd.endpoints().get(0);
+		return started;
 	}
 
 	/**

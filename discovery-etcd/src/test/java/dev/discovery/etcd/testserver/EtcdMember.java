@@ -168,6 +168,14 @@ public final class EtcdMember {
 	}
 
 	/**
+	 * Counts the watches that clients have registered on this member, over all their streams.
+	 * @return the count, or 0 if the member does not answer
+	 */
+	public long watchers() {
+		return metric("etcd_debugging_mvcc_watcher_total");
+	}
+
+	/**
 	 * Counts the range reads this member has served, including those in transactions.
 	 * @return the count, or 0 if the member does not answer
 	 */
