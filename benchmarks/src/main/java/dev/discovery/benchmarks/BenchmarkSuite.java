@@ -19,7 +19,7 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 /**
  * Runs every measurement (or the sections named as arguments: {@code choose},
  * {@code propagation}, {@code failure}, {@code scale}, {@code startup}, {@code gateway},
- * {@code grpc})
+ * {@code grpc}, {@code transport})
  * and writes {@code <date>.md} and {@code <date>.json} (for some sections only,
  * {@code <date>-<section>-…}) into the directory named by the system property
  * {@code benchmarks.results} (default {@code results}).
@@ -27,7 +27,7 @@ import org.springframework.cloud.loadbalancer.core.RoundRobinLoadBalancer;
 public final class BenchmarkSuite {
 
 	private static final List<String> SECTIONS = List.of("choose", "propagation", "failure", "scale", "startup",
-			"gateway", "grpc");
+			"gateway", "grpc", "transport");
 
 	/** The JVM option that sets the logging of the measuring JVMs: warnings only, to stderr. */
 	static final String LOGGING = "-Dlogback.configurationFile=benchmarks-logback.xml";
@@ -42,6 +42,12 @@ public final class BenchmarkSuite {
 	 * about 270 ms; 30 rounds of the four arms take about 10 minutes.
 	 */
 	private static final int STARTUP_ROUNDS = 30;
+
+	/** Turns of each client in the transport section, the order alternating. */
+	private static final int TRANSPORT_ROUNDS = 6;
+
+	/** Answers each turn of the transport section times. */
+	private static final int TRANSPORT_ANSWERS = 2000;
 
 	private BenchmarkSuite() {
 	}
@@ -81,6 +87,9 @@ public final class BenchmarkSuite {
 			}
 			if (sections.contains("grpc")) {
 				new GrpcSection(servers, GrpcSection.Plan.full()).run(report, List.of(Registry.values()));
+			}
+			if (sections.contains("transport")) {
+				new TransportSection(servers, TRANSPORT_ROUNDS, TRANSPORT_ANSWERS).run(report);
 			}
 		}
 		report.environment("duration of the run", Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");

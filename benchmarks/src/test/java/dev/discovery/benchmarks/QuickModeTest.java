@@ -44,4 +44,14 @@ class QuickModeTest {
 			.contains("| in-memory: drain → picker | 2 |");
 	}
 
+	@Test
+	void transportSectionGetsHttp2AnswersFromBothClients() throws Exception {
+		Report report = new Report();
+		try (Servers servers = new Servers()) {
+			new TransportSection(servers, 2, 5).run(report);
+		}
+		assertThat(report.markdown()).contains("| JDK HttpClient 17, sendAsync | 10 |")
+			.contains("| Apache HttpClient 5 (HTTP/2 only) | 10 |");
+	}
+
 }
