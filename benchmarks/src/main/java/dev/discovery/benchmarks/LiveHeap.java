@@ -9,7 +9,7 @@ import javax.management.ObjectName;
  * The bytes of every object reachable in this JVM's heap, summed from a class histogram of
  * live objects (the diagnostic command {@code GC.class_histogram}, which collects the whole
  * heap first). The heap's used size after a full collection is not that figure: it also
- * counts the unfilled ends of the collector's regions, which moved by up to 3 MB between
+ * counts the unfilled ends of the collector's regions, which moved by up to 3.3 MB between
  * collections of the same live objects on this machine.
  */
 final class LiveHeap {
