@@ -77,6 +77,8 @@ final class TransportSection {
 			apache.start();
 			Client jdkClient = new Client("JDK HttpClient 17, sendAsync", () -> jdkAnswer(jdk, address));
 			Client apacheClient = new Client("Apache HttpClient 5 (HTTP/2 only)", () -> apacheAnswer(apache, address));
+			jdkClient.answer();
+			apacheClient.answer();
 			for (int round = 0; round < this.rounds; round++) {
 				List<Client> order = (round % 2 == 0) ? List.of(jdkClient, apacheClient)
 						: List.of(apacheClient, jdkClient);
@@ -177,22 +179,20 @@ final class TransportSection {
 
 		private long threadsStarted;
 
-		private boolean warm;
-
 		Client(String name, Exchange exchange) {
 			this.name = name;
 			this.exchange = exchange;
 		}
 
+		void answer() throws Exception {
+			this.exchange.send().get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+
 		void measure(int answers) throws Exception {
-			if (!this.warm) {
-				this.exchange.send().get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-				this.warm = true;
-			}
 			long threadsBefore = THREADS.getTotalStartedThreadCount();
 			for (int i = 0; i < answers; i++) {
 				long started = System.nanoTime();
-				this.exchange.send().get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+				answer();
 				this.samples.add(System.nanoTime() - started);
 			}
 			this.threadsStarted += THREADS.getTotalStartedThreadCount() - threadsBefore;
