@@ -130,8 +130,8 @@ final class ConsulScaleSection {
 				+ "the first 11 (over http mostly the detector); seen by the client's listener and, as the floor, by "
 				+ "a raw blocking query on that service over the same scheme in the same run. Over https every "
 				+ "service has a blocking query of its own, an HTTP/2 stream, 200 to a connection. Threads: the "
-				+ "client's discovery-consul threads, and over https the JDK HTTP client's selector threads, one "
-				+ "per connection; connections: the most open from 127.0.0.1 to the port of the scheme while "
+				+ "client's discovery-consul threads (over https, one of them is the I/O thread of every stream "
+				+ "connection); connections: the most open from 127.0.0.1 to the port of the scheme while "
 				+ "looking up and at rest; requests per second at rest: over 5 s, from when the client had made no "
 				+ "request for 300 ms; requests per change counts every agent request the client made; heap: "
 				+ "the bytes of the live objects (a class histogram after a full GC) per followed service of one "
@@ -158,7 +158,6 @@ final class ConsulScaleSection {
 		boolean https = scheme.equals("https");
 		int port = https ? agent.httpsPort() : agent.port();
 		int before = LoopbackConnections.count("127.0.0.1", port);
-		BackendThreads backendThreads = BackendThreads.start();
 		ConnectionPeak connections = ConnectionPeak.start("127.0.0.1", port, Duration.ofMillis(10));
 		String rawBase = scheme + "://" + agent.host() + ":" + port;
 		try (ConsulBackend backend = (https ? agent.httpsBackend() : agent.backend()).build();
@@ -181,7 +180,7 @@ final class ConsulScaleSection {
 			double atRest = (AtRest.requests(backend) - requestsBefore) / ((System.nanoTime() - restStarted) / 1e9);
 			connections.close();
 			double listingMillis = listing(agent);
-			int threads = backendThreads.count();
+			int threads = BackendThreads.count();
 			HttpClient raw = (https ? HttpClient.newBuilder().sslContext(agent.trustingCa()) : HttpClient.newBuilder())
 				.connectTimeout(Duration.ofSeconds(5))
 				.build();

@@ -29,10 +29,11 @@ import org.apache.hc.core5.reactor.IOReactorConfig;
 /**
  * The transport under Consul's streamed watches, alone: answers over https and HTTP/2 from
  * a Consul server, one after another on one connection, through the JDK's
- * {@link HttpClient} as the backend sends them (the answer taken from its body, on the
- * client's executor of 2 threads) and through Apache HttpClient 5's HTTP/2 client (one I/O
- * thread), the two taking turns. It counts the threads the JVM started per answer and times
- * each answer, to decide the transport on measures rather than on reading either client.
+ * {@link HttpClient} as the backend sent them until it moved to Apache HttpCore 5 (the
+ * answer taken from its body, on the client's executor of 2 threads) and through Apache
+ * HttpClient 5's HTTP/2 client (one I/O thread), which is built on the HttpCore 5 transport
+ * the backend now uses, the two taking turns. It counts the threads the JVM started per
+ * answer and times each answer: the measure on which the transport was chosen.
  */
 final class TransportSection {
 
@@ -97,7 +98,7 @@ final class TransportSection {
 							+ "after another on one connection, " + this.rounds + " turns of " + this.answersPerRound
 							+ " answers per client, the order alternating, after one unmeasured answer each. "
 							+ "The JDK client takes each answer from its body on its executor (2 threads), as the "
-							+ "Consul backend does; Apache HttpClient 5 completes it on its one I/O thread. Threads "
+							+ "Consul backend did before it moved to Apache HttpCore 5; Apache HttpClient 5 completes it on its one I/O thread. Threads "
 							+ "started: by the whole JVM during the client's turns.",
 					List.of("client", "answers", "threads started per answer", "p50 ms", "p99 ms"), rows));
 		}

@@ -10,10 +10,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +112,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 				builder.deregisterCriticalAfter);
 		this.watchWait = builder.watchWait;
 		this.restoreBackoff = new Backoff(Duration.ofMillis(200), builder.ttl);
-		this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads("discovery-consul-heartbeat"));
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
+				daemonThreads("discovery-consul-heartbeat"));
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler = scheduler;
 		this.deliveries = boundedPool(DELIVERY_THREADS, "discovery-consul-delivery");
 		this.reads = boundedPool(budget.shared(), "discovery-consul-read");
 		ChangeDetector detector = new ChangeDetector(this.http.openForWatch(this.watchWait),
@@ -122,8 +125,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 		WatchPlacement.Streams streams = WatchPlacement.Streams.NONE;
 		if ("https".equals(builder.scheme)) {
 			this.streamWork = boundedPool(STREAM_THREADS, "discovery-consul-stream");
-			this.multiplexed = this.http.openMultiplexed(this.watchWait, this.streamWork, this::streamsReady,
-					this::streamsLost);
+			this.multiplexed = this.http.openMultiplexed(this.watchWait, this.streamWork, this.scheduler,
+					daemonThreads("discovery-consul-http2"), this::streamsReady, this::streamsLost);
 			streams = new StreamedWatches(this.multiplexed, this.watchWait.toSeconds(), this.scheduler);
 		}
 		else {

@@ -7,11 +7,14 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 
 import com.ecwid.consul.v1.ConsulRawClient;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.config.Registry;
 import org.apache.http.config.RegistryBuilder;
@@ -41,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * compressing costs both sides CPU and saves no time: the listing of 2,000 checks, which the
  * change detector reads on every change, took 9.5 ms compressed and 7.3 ms uncompressed from
  * a Consul 1.8 server on the same machine (medians of 200). Over https it also opens the
- * {@link MultiplexedAgent}, on the JDK's client, with the same token, TLS context and
- * timeouts.
+ * {@link MultiplexedAgent}, on Apache HttpCore 5's HTTP/2 transport, with the same token, TLS
+ * context and timeouts.
  */
 final class ConsulHttp {
 
@@ -118,15 +121,18 @@ final class ConsulHttp {
 	 * Opens the client that carries blocking queries as HTTP/2 streams, for an agent served
 	 * over https.
 	 * @param wait how long a blocking query waits for a change
-	 * @param executor runs the HTTP client's work and the handlers of answers
+	 * @param executor runs the handlers of answers
+	 * @param deadlines ends the requests that are not answered in time
+	 * @param ioThreads makes the client's I/O thread
 	 * @param onMultiplexed run once, when the agent first answered over HTTP/2
-	 * @param onNoLongerMultiplexed run once, when the agent answered over HTTP/1.1 after it
-	 * had answered over HTTP/2
+	 * @param onNoLongerMultiplexed run once, when a TLS handshake did not choose HTTP/2 after
+	 * the agent had answered over it
 	 */
-	MultiplexedAgent openMultiplexed(Duration wait, Executor executor, Runnable onMultiplexed,
-			Runnable onNoLongerMultiplexed) {
-		return new MultiplexedAgent(address(), this.sslContext, this.token, this.requestTimeout, wait, this.health,
-				this.failures, executor, onMultiplexed, onNoLongerMultiplexed);
+	MultiplexedAgent openMultiplexed(Duration wait, Executor executor, ScheduledExecutorService deadlines,
+			ThreadFactory ioThreads, Runnable onMultiplexed, Runnable onNoLongerMultiplexed) {
+		return new MultiplexedAgent(new HttpHost("https", this.host, this.port), address(), tlsContext(), this.token,
+				this.requestTimeout, wait, this.health, this.failures, executor, deadlines, ioThreads, onMultiplexed,
+				onNoLongerMultiplexed);
 	}
 
 	private ConsulAgent open(HttpClientConnectionManager connections, Duration readTimeout, boolean retry,

@@ -1,12 +1,6 @@
 package dev.discovery.consul;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,37 +11,74 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 import com.google.gson.JsonParseException;
+import org.apache.hc.core5.concurrent.ComplexCancellable;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Message;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.AsyncClientExchangeHandler;
+import org.apache.hc.core5.http.nio.command.RequestExecutionCommand;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityConsumer;
+import org.apache.hc.core5.http.nio.support.BasicClientExchangeHandler;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.http.nio.support.BasicResponseConsumer;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.http2.config.H2Config;
+import org.apache.hc.core5.http2.impl.H2Processors;
+import org.apache.hc.core5.http2.impl.nio.ClientH2PrefaceHandler;
+import org.apache.hc.core5.http2.impl.nio.ClientH2StreamMultiplexerFactory;
+import org.apache.hc.core5.http2.nio.pool.H2ConnPool;
+import org.apache.hc.core5.http2.ssl.H2ClientTlsStrategy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.net.NamedEndpoint;
+import org.apache.hc.core5.reactor.Command;
+import org.apache.hc.core5.reactor.DefaultConnectingIOReactor;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.reactor.IOSession;
+import org.apache.hc.core5.reactor.ssl.TlsDetails;
+import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Carries the blocking queries of many watches as HTTP/2 streams over a few TLS connections
- * to an agent served over https, which Consul's HTTP server (Go's) multiplexes. It uses the
- * JDK's {@link HttpClient}, because Apache HttpClient 4, under consul-api, speaks only
- * HTTP/1.1, where every blocking query holds a connection of its own. Each
- * {@link Connection} is one {@code HttpClient}, that is one connection, and carries at most
- * {@value #STREAMS_PER_CONNECTION} watches, below the 250 concurrent streams Go's server
- * allows. Queries are sent only after a check on their connection came back over HTTP/2
- * ({@link Connection#confirmed()}), so that the JDK's client, which opens a connection for
- * every request sent while it has no live one, is never asked for many at once, and so that
- * an agent that does not multiplex is found out before anything depends on it.
- * {@link #probe()} makes that check once for the whole backend and reports the first
- * success, so that watches can move to streams. A later check that comes back over HTTP/1.1
- * (something in front of the agent changed) is reported once too, so that the watches leave
- * their streams; the connections stay counted, since JDK 17's client cannot close them.
- * Answers are taken from their body as soon as it was read, on the given executor, which
- * also handles them: the future that {@code sendAsync} returns completes on the common pool,
- * which on a machine with 2 cores or fewer starts a thread for each answer, and waiting for
- * that start would delay every change and every check. Failures are logged at most every
- * 10 s, however many watches they hit.
- * Thread-safe.
+ * to an agent served over https, which Consul's HTTP server (Go's) multiplexes. It uses
+ * Apache HttpCore 5's HTTP/2 transport: Apache HttpClient 4, under consul-api, speaks only
+ * HTTP/1.1, where every blocking query holds a connection of its own, and the JDK's client
+ * completes every answer through the common pool, which on 2 cores or fewer starts a thread
+ * for each answer. One I/O thread ({@code discovery-consul-http2-1}) serves every
+ * connection and hands each answer to the given executor.
+ * <p>
+ * Each {@link Connection} is at most one TCP connection at a time, opened when first needed
+ * and again after the agent closed it, and carries at most {@value #STREAMS_PER_CONNECTION}
+ * watches, below the 250 concurrent streams Go's server allows. Requests sent while it is
+ * being opened wait for it, so the TCP connections never outnumber {@link #connections()}.
+ * A connection is used only if the agent chose HTTP/2 in the TLS handshake (ALPN);
+ * otherwise every request on it fails. {@link #probe()} checks that once for the whole
+ * backend and reports the first success, so that watches can move to streams. A later
+ * handshake that does not choose HTTP/2 (something in front of the agent changed) is
+ * reported once too, so that the watches leave their streams, and closes every connection.
+ * Each request has a deadline: the request timeout, or for a blocking query the wait plus
+ * what Consul adds to it. Failures are logged at most every 10 s, however many watches they
+ * hit. Thread-safe.
  */
 final class MultiplexedAgent implements AutoCloseable {
 
@@ -58,11 +89,15 @@ final class MultiplexedAgent implements AutoCloseable {
 
 	private static final String CHECK_PATH = "/v1/status/leader";
 
+	private static final String HTTP_2 = "h2";
+
 	private static final long WARNING_PERIOD_NANOS = Duration.ofSeconds(10).toNanos();
+
+	private final HttpHost agent;
 
 	private final String address;
 
-	private final @Nullable SSLContext sslContext;
+	private final H2ClientTlsStrategy tls;
 
 	private final @Nullable String token;
 
@@ -76,6 +111,10 @@ final class MultiplexedAgent implements AutoCloseable {
 
 	private final Executor executor;
 
+	private final ScheduledExecutorService deadlines;
+
+	private final ThreadFactory ioThreads;
+
 	private final Runnable onMultiplexed;
 
 	private final Runnable onNoLongerMultiplexed;
@@ -83,6 +122,8 @@ final class MultiplexedAgent implements AutoCloseable {
 	private final List<Connection> connections = new ArrayList<>();
 
 	private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARNING_PERIOD_NANOS);
+
+	private @Nullable DefaultConnectingIOReactor reactor;
 
 	private boolean probing;
 
@@ -93,31 +134,39 @@ final class MultiplexedAgent implements AutoCloseable {
 	private volatile boolean closed;
 
 	/**
-	 * Creates the agent client; it opens no connection before the first probe or stream.
-	 * @param address the agent's https base URL
-	 * @param sslContext the TLS context, or null for the JVM's default
+	 * Creates the agent client; it starts no thread and opens no connection before the first
+	 * probe.
+	 * @param agent the agent's https host and port
+	 * @param address the agent's base URL, for messages
+	 * @param sslContext the TLS context
 	 * @param token the ACL token sent with every request, or null
 	 * @param requestTimeout the limit on connecting and on an answer to a request that does
 	 * not block
 	 * @param wait how long a blocking query waits for a change
 	 * @param health where requests and their outcomes are recorded
 	 * @param failures turns failed requests into exceptions
-	 * @param executor runs the HTTP client's work and the handlers of answers
+	 * @param executor runs the handlers of answers
+	 * @param deadlines ends the requests that are not answered in time
+	 * @param ioThreads makes the I/O thread
 	 * @param onMultiplexed run once, on the executor, when the agent first answered over HTTP/2
-	 * @param onNoLongerMultiplexed run once, on the executor, when the agent answered over
-	 * HTTP/1.1 after it had answered over HTTP/2; streams are no longer leased after that
+	 * @param onNoLongerMultiplexed run once, on the executor, when a handshake did not choose
+	 * HTTP/2 after the agent had answered over it; streams are no longer leased after that
 	 */
-	MultiplexedAgent(String address, @Nullable SSLContext sslContext, @Nullable String token,
+	MultiplexedAgent(HttpHost agent, String address, SSLContext sslContext, @Nullable String token,
 			Duration requestTimeout, Duration wait, AgentHealth health, AgentFailures failures, Executor executor,
-			Runnable onMultiplexed, Runnable onNoLongerMultiplexed) {
+			ScheduledExecutorService deadlines, ThreadFactory ioThreads, Runnable onMultiplexed,
+			Runnable onNoLongerMultiplexed) {
+		this.agent = agent;
 		this.address = address;
-		this.sslContext = sslContext;
+		this.tls = new H2ClientTlsStrategy(sslContext, MultiplexedAgent::requireHttp2);
 		this.token = token;
 		this.requestTimeout = requestTimeout;
 		this.queryTimeout = requestTimeout.plus(wait).plus(wait.dividedBy(16));
 		this.health = health;
 		this.failures = failures;
 		this.executor = executor;
+		this.deadlines = deadlines;
+		this.ioThreads = ioThreads;
 		this.onMultiplexed = onMultiplexed;
 		this.onNoLongerMultiplexed = onNoLongerMultiplexed;
 	}
@@ -127,15 +176,15 @@ final class MultiplexedAgent implements AutoCloseable {
 	 * or a check is under way; a check that failed is tried again on the next call.
 	 */
 	void probe() {
-		CompletableFuture<Void> check;
+		Connection connection;
 		synchronized (this) {
 			if (this.multiplexed || this.notMultiplexed.get() || this.closed || this.probing) {
 				return;
 			}
-			check = (this.connections.isEmpty() ? open() : this.connections.get(0)).confirmed();
+			connection = this.connections.isEmpty() ? open() : this.connections.get(0);
 			this.probing = true;
 		}
-		check.whenComplete((ignored, failure) -> {
+		connection.leader().whenComplete((ignored, failure) -> {
 			synchronized (this) {
 				this.probing = false;
 			}
@@ -189,42 +238,48 @@ final class MultiplexedAgent implements AutoCloseable {
 	}
 
 	/**
-	 * How many connections the streams opened. Each stays open while its client lives, since
-	 * JDK 17's {@link HttpClient} has no {@code close()}, so all count against the budget.
+	 * How many connections may be open: one for each {@link Connection} made for the probe
+	 * and for streams; none once the agent stopped multiplexing or this was closed.
 	 */
 	synchronized int connections() {
 		return this.connections.size();
 	}
 
-	/**
-	 * Stops leasing streams. Queries in flight end when their watches cancel them, which
-	 * closing the watches does.
-	 */
+	/** Stops leasing streams and closes every connection, ending the queries on them. */
 	@Override
-	public synchronized void close() {
+	public void close() {
 		this.closed = true;
-		this.connections.clear();
+		closeConnections();
 	}
 
 	private Connection open() {
-		HttpClient.Builder builder = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_2)
-			.connectTimeout(this.requestTimeout)
-			.executor(this.executor);
-		if (this.sslContext != null) {
-			builder.sslContext(this.sslContext);
+		DefaultConnectingIOReactor started = this.reactor;
+		if (started == null) {
+			ClientH2StreamMultiplexerFactory streams = new ClientH2StreamMultiplexerFactory(H2Processors.client(),
+					null, H2Config.custom().setPushEnabled(false).build(), null, null);
+			started = new DefaultConnectingIOReactor(
+					(session, attachment) -> new ClientH2PrefaceHandler(session, streams, true, null),
+					IOReactorConfig.custom().setIoThreadCount(1).build(), this.ioThreads, null,
+					(failure) -> logger.debug("HTTP/2 connection to {} failed", this.address, failure), null, null);
+			started.start();
+			this.reactor = started;
 		}
-		Connection connection = new Connection(builder.build());
+		Connection connection = new Connection(new H2ConnPool(started, null, this.tls));
 		this.connections.add(connection);
 		return connection;
 	}
 
-	private HttpRequest request(String path, Duration timeout) {
-		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.address + path)).timeout(timeout).GET();
-		if (this.token != null) {
-			builder.header("X-Consul-Token", this.token);
+	private void closeConnections() {
+		DefaultConnectingIOReactor stopping;
+		synchronized (this) {
+			this.connections.forEach((connection) -> connection.pool.close(CloseMode.IMMEDIATE));
+			this.connections.clear();
+			stopping = this.reactor;
+			this.reactor = null;
 		}
-		return builder.build();
+		if (stopping != null) {
+			stopping.close(CloseMode.IMMEDIATE);
+		}
 	}
 
 	private void warnAtMostEvery10Seconds(ConsulCallException failure) {
@@ -236,10 +291,54 @@ final class MultiplexedAgent implements AutoCloseable {
 		}
 	}
 
-	private static void cancelWith(CompletableFuture<?> dependent, CompletableFuture<?> source) {
+	/**
+	 * Records that the agent does not multiplex, once: found by the probe, the watches stay
+	 * with slots and the detector; found after watches moved to streams, they are told to
+	 * leave them. Either way the connections are closed.
+	 */
+	private ConsulCallException notMultiplexed() {
+		ConsulCallException failure = withoutHttp2();
+		if (this.notMultiplexed.compareAndSet(false, true)) {
+			if (this.multiplexed) {
+				logger.warn("{}; the services on HTTP/2 streams move to connections of their own and the change "
+						+ "detector", failure.getMessage());
+				runOnExecutor(this.onNoLongerMultiplexed);
+			}
+			else {
+				logger.warn("{}; services without a blocking query of their own are followed by the change "
+						+ "detector", failure.getMessage());
+			}
+			runOnExecutor(this::closeConnections);
+		}
+		return failure;
+	}
+
+	private ConsulCallException withoutHttp2() {
+		return new ConsulCallException("Consul agent at " + this.address
+				+ " did not choose HTTP/2 in the TLS handshake, so blocking queries cannot share its connections",
+				200, false, null);
+	}
+
+	private void runOnExecutor(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// the backend is closing
+		}
+	}
+
+	private static @Nullable TlsDetails requireHttp2(NamedEndpoint endpoint, SSLEngine engine) throws SSLException {
+		if (!HTTP_2.equals(engine.getApplicationProtocol())) {
+			throw new WithoutHttp2(endpoint, engine.getApplicationProtocol());
+		}
+		return null;
+	}
+
+	private static void cancelWith(CompletableFuture<?> dependent, Runnable cancelSource) {
 		dependent.whenComplete((ignored, failure) -> {
 			if (failure instanceof CancellationException) {
-				source.cancel(true);
+				cancelSource.run();
 			}
 		});
 	}
@@ -252,76 +351,90 @@ final class MultiplexedAgent implements AutoCloseable {
 		return cause;
 	}
 
-	/** An answer whose body was read. */
-	private record Answer(int statusCode, HttpHeaders headers, HttpClient.Version version, String body) {
+	private static boolean handshakeWithoutHttp2(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof WithoutHttp2) {
+				return true;
+			}
+		}
+		return false;
 	}
 
-	/** One connection to the agent and the streams leased on it. */
+	/** A TLS handshake in which the agent did not choose HTTP/2. */
+	private static final class WithoutHttp2 extends SSLException {
+
+		private static final long serialVersionUID = 1L;
+
+		WithoutHttp2(NamedEndpoint endpoint, @Nullable String chosen) {
+			super("The TLS handshake with " + endpoint + " chose "
+					+ ((chosen == null || chosen.isEmpty()) ? "no application protocol" : "'" + chosen + "'")
+					+ ", not HTTP/2");
+		}
+
+	}
+
+	/** An answer whose body was read. */
+	private record Answer(int statusCode, @Nullable Header index, String body) {
+	}
+
+	/** Completes an answer with the outcome of its exchange, on the I/O thread. */
+	private record Answering(CompletableFuture<Answer> answer) implements FutureCallback<Message<HttpResponse, byte[]>> {
+
+		@Override
+		public void completed(Message<HttpResponse, byte[]> message) {
+			byte[] body = message.getBody();
+			this.answer.complete(new Answer(message.getHead().getCode(),
+					message.getHead().getFirstHeader("X-Consul-Index"),
+					(body != null) ? new String(body, StandardCharsets.UTF_8) : ""));
+		}
+
+		@Override
+		public void failed(Exception ex) {
+			this.answer.completeExceptionally(ex);
+		}
+
+		@Override
+		public void cancelled() {
+			this.answer.cancel(false);
+		}
+
+	}
+
+	/** One connection to the agent, opened when needed, and the streams leased on it. */
 	final class Connection {
 
-		private final HttpClient client;
+		private final H2ConnPool pool;
 
 		private int streams;
 
-		private @Nullable CompletableFuture<Void> nextCheck;
-
-		private boolean checking;
-
-		private Connection(HttpClient client) {
-			this.client = client;
+		private Connection(H2ConnPool pool) {
+			this.pool = pool;
 		}
 
 		/**
-		 * Completes once a check sent after this call came back over HTTP/2. Send a query
-		 * only then: it finds the live HTTP/2 connection that the check used, where the
-		 * JDK's client would otherwise open a connection for each query sent while it has
-		 * none, as after the agent closed the last one. Calls made while a check is under way
-		 * wait for the next one, so one check serves every call made meanwhile. Fails as the
-		 * backend's other calls do when the check gets no answer, an error, or an answer over
-		 * HTTP/1.1. Once any check came back over HTTP/1.1, fails without sending one: each
-		 * request sent over HTTP/1.1 at the same time as another would leave the client one
-		 * more connection that it cannot close. Never blocks.
-		 */
-		synchronized CompletableFuture<Void> confirmed() {
-			if (MultiplexedAgent.this.notMultiplexed.get()) {
-				return CompletableFuture.failedFuture(answeredOverHttp11());
-			}
-			CompletableFuture<Void> next = this.nextCheck;
-			if (next == null) {
-				next = new CompletableFuture<>();
-				this.nextCheck = next;
-				if (!this.checking) {
-					check();
-				}
-			}
-			return next;
-		}
-
-		/**
-		 * Reads the instances of a service in every status, sent at once: call it when
-		 * {@link #confirmed()} completed. With a positive index, a blocking query that
-		 * returns when the service changes after that index or the wait ends. Cancelling
-		 * the returned future ends the query. Never blocks.
+		 * Reads the instances of a service in every status, sent at once. With a positive
+		 * index, a blocking query that returns when the service changes after that index or
+		 * the wait ends. Cancelling the returned future ends the query. Never blocks.
 		 * @return the answer; it fails with a {@link ConsulCallException} as the
 		 * backend's other calls do
 		 */
 		CompletableFuture<ConsulAgent.HealthSnapshot> health(String service, long index, long waitSeconds) {
 			String operation = "read the health of service '" + service + "'";
 			String path = "/v1/health/service/" + service;
-			HttpRequest request = (index > 0)
-					? request(path + "?index=" + index + "&wait=" + waitSeconds + "s", MultiplexedAgent.this.queryTimeout)
-					: request(path, MultiplexedAgent.this.requestTimeout);
-			CompletableFuture<Answer> answer = send(request);
+			boolean blocking = index > 0;
+			Duration timeout = blocking ? MultiplexedAgent.this.queryTimeout : MultiplexedAgent.this.requestTimeout;
+			CompletableFuture<Answer> answer = send(
+					blocking ? path + "?index=" + index + "&wait=" + waitSeconds + "s" : path, timeout);
 			CompletableFuture<ConsulAgent.HealthSnapshot> read = answer.handleAsync((response, failure) -> {
 				try {
-					return snapshot(operation, checked(operation, request, response, failure));
+					return snapshot(operation, checked(operation, timeout, response, failure));
 				}
 				catch (ConsulCallException ex) {
 					warnAtMostEvery10Seconds(ex);
 					throw ex;
 				}
 			}, MultiplexedAgent.this.executor);
-			cancelWith(read, answer);
+			cancelWith(read, () -> answer.cancel(true));
 			return read;
 		}
 
@@ -332,87 +445,93 @@ final class MultiplexedAgent implements AutoCloseable {
 			}
 		}
 
-		private void check() {
-			CompletableFuture<Void> waiting = Objects.requireNonNull(this.nextCheck);
-			this.nextCheck = null;
-			this.checking = true;
+		/** Reads the agent's leader; completes once it answered, which it does only over HTTP/2. */
+		private CompletableFuture<Answer> leader() {
 			String operation = "read the leader";
-			HttpRequest check = request(CHECK_PATH, MultiplexedAgent.this.requestTimeout);
-			send(check).handleAsync((response, failure) -> {
-				Answer answered = checked(operation, check, response, failure);
-				if (answered.version() != HttpClient.Version.HTTP_2) {
-					throw notMultiplexed();
-				}
+			Duration timeout = MultiplexedAgent.this.requestTimeout;
+			return send(CHECK_PATH, timeout).handleAsync((response, failure) -> {
+				Answer answered = checked(operation, timeout, response, failure);
 				MultiplexedAgent.this.health.succeeded(operation);
 				return answered;
-			}, MultiplexedAgent.this.executor).whenComplete((answered, failure) -> {
-				CompletableFuture<Void> unsent = null;
-				synchronized (this) {
-					this.checking = false;
-					if (this.nextCheck != null) {
-						if (MultiplexedAgent.this.notMultiplexed.get()) {
-							unsent = this.nextCheck;
-							this.nextCheck = null;
-						}
-						else {
-							check();
-						}
-					}
-				}
-				if (unsent != null) {
-					unsent.completeExceptionally(answeredOverHttp11());
-				}
-				if (failure == null) {
-					waiting.complete(null);
-				}
-				else {
-					waiting.completeExceptionally(unwrap(failure));
-				}
-			});
+			}, MultiplexedAgent.this.executor);
 		}
 
 		/**
-		 * Sends a request and completes with its answer as soon as the body was read, on the
-		 * thread of the client's executor that read it, rather than through the future of
-		 * {@code sendAsync}, which completes on a thread of the common pool (on 2 cores or
-		 * fewer, a new thread for each answer). Fails with what failed the exchange.
-		 * Cancelling the returned future cancels the exchange.
+		 * Sends a GET on a stream of this connection, opening the connection first if it is
+		 * not open, and completes on the I/O thread with the answer once its body was read,
+		 * with what failed the exchange, or with a {@link TimeoutException} once the timeout
+		 * passed. Cancelling the returned future cancels the exchange.
 		 */
-		private CompletableFuture<Answer> send(HttpRequest request) {
+		private CompletableFuture<Answer> send(String path, Duration timeout) {
 			MultiplexedAgent.this.health.requested();
+			if (MultiplexedAgent.this.notMultiplexed.get()) {
+				return CompletableFuture.failedFuture(withoutHttp2());
+			}
 			CompletableFuture<Answer> answer = new CompletableFuture<>();
-			CompletableFuture<HttpResponse<String>> exchange = this.client.sendAsync(request, (info) -> {
-				HttpResponse.BodySubscriber<String> body = HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
-				body.getBody().whenComplete((text, failure) -> {
-					if (failure != null) {
-						answer.completeExceptionally(failure);
+			ComplexCancellable exchange = new ComplexCancellable();
+			try {
+				ScheduledFuture<?> deadline = MultiplexedAgent.this.deadlines.schedule(() -> {
+					if (answer.completeExceptionally(new TimeoutException())) {
+						exchange.cancel();
 					}
-					else {
-						answer.complete(new Answer(info.statusCode(), info.headers(), info.version(), text));
-					}
-				});
-				return body;
-			});
-			exchange.whenComplete((ignored, failure) -> {
-				if (failure != null) {
-					answer.completeExceptionally(failure);
-				}
-			});
-			cancelWith(answer, exchange);
+				}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+				answer.whenComplete((ignored, failure) -> deadline.cancel(false));
+			}
+			catch (RejectedExecutionException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			cancelWith(answer, exchange::cancel);
+			BasicHttpRequest request = new BasicHttpRequest(Method.GET, MultiplexedAgent.this.agent, path);
+			if (MultiplexedAgent.this.token != null) {
+				request.addHeader("X-Consul-Token", MultiplexedAgent.this.token);
+			}
+			AsyncClientExchangeHandler handler = new BasicClientExchangeHandler<>(
+					new BasicRequestProducer(request, null),
+					new BasicResponseConsumer<>(new BasicAsyncEntityConsumer()), new Answering(answer));
+			this.pool.getSession(MultiplexedAgent.this.agent, Timeout.of(MultiplexedAgent.this.requestTimeout),
+					new FutureCallback<>() {
+
+						@Override
+						public void completed(IOSession session) {
+							if (exchange.isCancelled()) {
+								return;
+							}
+							session.setSocketTimeout(Timeout.of(MultiplexedAgent.this.queryTimeout));
+							session.enqueue(
+									new RequestExecutionCommand(handler, null, exchange, HttpCoreContext.create()),
+									Command.Priority.NORMAL);
+							if (!session.isOpen()) {
+								handler.failed(new ConnectionClosedException());
+							}
+						}
+
+						@Override
+						public void failed(Exception ex) {
+							handler.failed(ex);
+						}
+
+						@Override
+						public void cancelled() {
+							handler.cancel();
+						}
+
+					});
 			return answer;
 		}
 
 		/** Returns an answer with status 200, or throws what the backend's other calls throw. */
-		private Answer checked(String operation, HttpRequest request,
-				@Nullable Answer response, @Nullable Throwable failure) {
+		private Answer checked(String operation, Duration timeout, @Nullable Answer response,
+				@Nullable Throwable failure) {
 			if (failure != null) {
 				Throwable cause = unwrap(failure);
 				if (cause instanceof ConsulCallException || cause instanceof CancellationException) {
 					throw (RuntimeException) cause;
 				}
-				Duration timedOutAfter = (cause instanceof HttpConnectTimeoutException)
-						? MultiplexedAgent.this.requestTimeout
-						: (cause instanceof HttpTimeoutException) ? request.timeout().orElse(null) : null;
+				if (handshakeWithoutHttp2(cause)) {
+					throw notMultiplexed();
+				}
+				Duration timedOutAfter = (cause instanceof TimeoutException) ? timeout
+						: (cause instanceof SocketTimeoutException) ? MultiplexedAgent.this.requestTimeout : null;
 				throw MultiplexedAgent.this.failures.unreachable(operation, cause, timedOutAfter,
 						MultiplexedAgent.this.closed);
 			}
@@ -425,50 +544,15 @@ final class MultiplexedAgent implements AutoCloseable {
 
 		private ConsulAgent.HealthSnapshot snapshot(String operation, Answer response) {
 			try {
+				Header index = response.index();
 				ConsulAgent.HealthSnapshot snapshot = new ConsulAgent.HealthSnapshot(
-						response.headers().firstValueAsLong("X-Consul-Index").orElse(0),
+						(index != null) ? Long.parseLong(index.getValue()) : 0,
 						ConsulAgent.instances(response.body()));
 				MultiplexedAgent.this.health.succeeded(operation);
 				return snapshot;
 			}
-			catch (JsonParseException ex) {
+			catch (JsonParseException | NumberFormatException ex) {
 				throw MultiplexedAgent.this.failures.unreadable(operation, String.valueOf(ex.getMessage()), ex);
-			}
-		}
-
-		/**
-		 * Records that the agent answered over HTTP/1.1, once: found at the first check, the
-		 * watches stay with slots and the detector; found after watches moved to streams,
-		 * they are told to leave them.
-		 */
-		private ConsulCallException notMultiplexed() {
-			ConsulCallException failure = answeredOverHttp11();
-			if (MultiplexedAgent.this.notMultiplexed.compareAndSet(false, true)) {
-				if (MultiplexedAgent.this.multiplexed) {
-					logger.warn("{}; the services on HTTP/2 streams move to connections of their own and the "
-							+ "change detector", failure.getMessage());
-					noLongerMultiplexed();
-				}
-				else {
-					logger.warn("{}; services without a blocking query of their own are followed by the change "
-							+ "detector", failure.getMessage());
-				}
-			}
-			return failure;
-		}
-
-		private ConsulCallException answeredOverHttp11() {
-			return new ConsulCallException("Consul agent at " + MultiplexedAgent.this.address
-					+ " answered over HTTP/1.1, not HTTP/2, so blocking queries cannot share its connections", 200,
-					false, null);
-		}
-
-		private void noLongerMultiplexed() {
-			try {
-				MultiplexedAgent.this.executor.execute(MultiplexedAgent.this.onNoLongerMultiplexed);
-			}
-			catch (RejectedExecutionException ex) {
-				// the backend is closing
 			}
 		}
 

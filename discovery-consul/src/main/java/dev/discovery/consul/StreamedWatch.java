@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
  * Follows one service with blocking queries on its health endpoint, each an HTTP/2 stream
  * of a {@link MultiplexedAgent} connection, so that it holds neither a thread nor a
  * connection of its own, and offers every answer to its {@link ConsulWatch}. Queries follow
- * one another: the next one is sent when the answer before it was offered and the
- * connection was {@linkplain MultiplexedAgent.Connection#confirmed() confirmed} since. After
+ * one another: the next one is sent when the answer before it was offered. After
  * a failed query the index is reset and the query retried with the back-off of
  * {@link ServiceWatch}; the {@link MultiplexedAgent} logs failures, at most every 10 s for
  * all its watches. Closing cancels the query in flight and gives the stream back.
@@ -66,23 +65,14 @@ final class StreamedWatch implements ConsulWatch.Source {
 		if (this.closed.get()) {
 			return;
 		}
-		this.connection.confirmed().whenComplete((ignored, unconfirmed) -> {
-			if (unconfirmed != null) {
-				answered(index, null, unconfirmed);
-				return;
-			}
-			if (this.closed.get()) {
-				return;
-			}
-			CompletableFuture<ConsulAgent.HealthSnapshot> query = this.connection.health(this.owner.service(), index,
-					this.waitSeconds);
-			this.inFlight = query;
-			if (this.closed.get()) {
-				query.cancel(true);
-				return;
-			}
-			query.whenComplete((snapshot, failure) -> answered(index, snapshot, failure));
-		});
+		CompletableFuture<ConsulAgent.HealthSnapshot> query = this.connection.health(this.owner.service(), index,
+				this.waitSeconds);
+		this.inFlight = query;
+		if (this.closed.get()) {
+			query.cancel(true);
+			return;
+		}
+		query.whenComplete((snapshot, failure) -> answered(index, snapshot, failure));
 	}
 
 	private void answered(long index, ConsulAgent.@Nullable HealthSnapshot snapshot, @Nullable Throwable failure) {

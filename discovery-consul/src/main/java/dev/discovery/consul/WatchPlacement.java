@@ -267,8 +267,8 @@ final class WatchPlacement implements AutoCloseable {
 		ConsulWatch.@Nullable Source open(ConsulWatch watch, int maxConnections);
 
 		/**
-		 * How many connections the streams hold, including those left open after the agent
-		 * stopped multiplexing.
+		 * How many connections the streams may hold open; they count against the
+		 * connections for blocking queries.
 		 */
 		int connections();
 

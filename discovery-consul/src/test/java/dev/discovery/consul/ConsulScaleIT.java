@@ -43,9 +43,9 @@ class ConsulScaleIT {
 
 	/**
 	 * The client's threads whatever the number of services: one for each blocking query of the
-	 * budget (over https, the JDK's selector thread of each connection that carries streams,
-	 * or a slot's thread), the change detector, 4 reads, 4 deliveries, 2 heartbeat threads and,
-	 * over https, 2 that handle the streams' answers.
+	 * budget (a slot's thread; over https the one I/O thread of the connections that carry
+	 * streams takes the place of one), the change detector, 4 reads, 4 deliveries, 2 heartbeat
+	 * threads and, over https, 2 that handle the streams' answers.
 	 */
 	private static final int MAX_THREADS = new ConnectionBudget(16).blockingQueries() + 1 + 4 + 4 + 2 + 2;
 
@@ -71,7 +71,6 @@ class ConsulScaleIT {
 			AtomicBoolean everStale = new AtomicBoolean();
 			ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 			int before = LoopbackConnections.count("127.0.0.1", port);
-			BackendThreads threads = BackendThreads.start();
 			try (ConnectionPeak connections = ConnectionPeak.start("127.0.0.1", port, Duration.ofMillis(20));
 					ConsulBackend backend = (https ? consul.httpsBackend() : consul.backend()).build();
 					DiscoveryClient client = new DiscoveryClient(backend)) {
@@ -110,7 +109,7 @@ class ConsulScaleIT {
 				long requestsForChanges = AtRest.requests(backend) - requestsBefore;
 				int mostConnections = connections.most() - before;
 				System.out.printf(Locale.ROOT, "Consul over %s: %d agent requests for 3 changes; at most %d connections "
-						+ "and %d threads%n", scheme, requestsForChanges, mostConnections, threads.count());
+						+ "and %d threads%n", scheme, requestsForChanges, mostConnections, BackendThreads.count());
 
 				assertThat(requestsForChanges).as("agent requests for 3 changes among %d services", SERVICES)
 					.isLessThan(15);
@@ -121,7 +120,7 @@ class ConsulScaleIT {
 					assertThat(health.details()).containsEntry("blockingQueries", SERVICES);
 				}
 				assertThat(everStale).as("the client was stale at some point").isFalse();
-				assertThat(threads.count()).isLessThanOrEqualTo(MAX_THREADS);
+				assertThat(BackendThreads.count()).isLessThanOrEqualTo(MAX_THREADS);
 				assertThat(mostConnections).isBetween(1, 16);
 			}
 			finally {
