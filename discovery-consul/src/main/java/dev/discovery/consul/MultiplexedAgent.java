@@ -488,6 +488,20 @@ final class MultiplexedAgent implements AutoCloseable {
 			AsyncClientExchangeHandler handler = new BasicClientExchangeHandler<>(
 					new BasicRequestProducer(request, null),
 					new BasicResponseConsumer<>(new BasicAsyncEntityConsumer()), new Answering(answer));
+			try {
+				start(handler, exchange);
+			}
+			catch (IllegalStateException ex) {
+				handler.failed(ex);
+			}
+			return answer;
+		}
+
+		/**
+		 * Starts an exchange on this connection, opening it first if it is not open; throws
+		 * an {@link IllegalStateException} once the connection or its reactor was closed.
+		 */
+		private void start(AsyncClientExchangeHandler handler, ComplexCancellable exchange) {
 			this.pool.getSession(MultiplexedAgent.this.agent, Timeout.of(MultiplexedAgent.this.requestTimeout),
 					new FutureCallback<>() {
 
@@ -516,7 +530,6 @@ final class MultiplexedAgent implements AutoCloseable {
 						}
 
 					});
-			return answer;
 		}
 
 		/** Returns an answer with status 200, or throws what the backend's other calls throw. */

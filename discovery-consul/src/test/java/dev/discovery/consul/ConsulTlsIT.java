@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * https to an agent whose certificate is signed by a private CA: trusted through the PEM
  * CA file, refused without it. Over https the agent multiplexes HTTP/2, so blocking queries
  * share connections as streams, within the connection budget, and leave them if a proxy put
- * in front of the agent no longer offers HTTP/2.
+ * in front of the agent no longer offers HTTP/2; closing the backend closes them.
  */
 class ConsulTlsIT {
 
@@ -53,6 +53,35 @@ class ConsulTlsIT {
 				.withMessageContaining("https://127.0.0.1:" + consul.httpsPort())
 				.withMessageContaining("SSL");
 		}
+	}
+
+	@Test
+	void closingTheBackendClosesTheStreamsConnectionsAndEndsTheirThread() throws Exception {
+		int services = 5;
+		try (CatalogWriter writer = new CatalogWriter(consul.host(), consul.port())) {
+			for (int i = 0; i < services; i++) {
+				writer.register("closing-node", "closing-" + i, "closing-" + i + "-a", 24000 + i);
+			}
+		}
+		int connectionsBefore = LoopbackConnections.count("127.0.0.1", consul.httpsPort());
+		long ioThreadsBefore = streamIoThreads();
+		ConsulBackend backend = consul.httpsBackend().build();
+		try (DiscoveryClient client = new DiscoveryClient(backend)) {
+			for (int i = 0; i < services; i++) {
+				assertThat(client.getInstances("closing-" + i)).as("closing-" + i).hasSize(1);
+			}
+			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backend.health().details())
+				.containsEntry("http2Streams", "in use")
+				.containsEntry("blockingQueries", services));
+			assertThat(streamIoThreads()).isEqualTo(ioThreadsBefore + 1);
+		}
+		finally {
+			backend.close();
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(LoopbackConnections.count("127.0.0.1", consul.httpsPort())).isEqualTo(connectionsBefore);
+			assertThat(streamIoThreads()).isEqualTo(ioThreadsBefore);
+		});
 	}
 
 	@Test
@@ -131,6 +160,14 @@ class ConsulTlsIT {
 					.isLessThan(Duration.ofSeconds(5));
 			}
 		}
+	}
+
+	private static long streamIoThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discovery-consul-http2-"))
+			.count();
 	}
 
 }
