@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import dev.discovery.consul.testserver.BackendThreads;
 import dev.discovery.consul.testserver.CatalogWriter;
 import dev.discovery.consul.testserver.ConnectionPeak;
 import dev.discovery.consul.testserver.ConsulAgentExtension;
@@ -64,7 +65,7 @@ class ConsulTlsIT {
 			}
 		}
 		int connectionsBefore = LoopbackConnections.count("127.0.0.1", consul.httpsPort());
-		long ioThreadsBefore = streamIoThreads();
+		int ioThreadsBefore = BackendThreads.streamIoThreads();
 		ConsulBackend backend = consul.httpsBackend().build();
 		try (DiscoveryClient client = new DiscoveryClient(backend)) {
 			for (int i = 0; i < services; i++) {
@@ -73,14 +74,14 @@ class ConsulTlsIT {
 			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(backend.health().details())
 				.containsEntry("http2Streams", "in use")
 				.containsEntry("blockingQueries", services));
-			assertThat(streamIoThreads()).isEqualTo(ioThreadsBefore + 1);
+			assertThat(BackendThreads.streamIoThreads()).isEqualTo(ioThreadsBefore + 1);
 		}
 		finally {
 			backend.close();
 		}
 		Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			assertThat(LoopbackConnections.count("127.0.0.1", consul.httpsPort())).isEqualTo(connectionsBefore);
-			assertThat(streamIoThreads()).isEqualTo(ioThreadsBefore);
+			assertThat(BackendThreads.streamIoThreads()).isEqualTo(ioThreadsBefore);
 		});
 	}
 
@@ -160,14 +161,6 @@ class ConsulTlsIT {
 					.isLessThan(Duration.ofSeconds(5));
 			}
 		}
-	}
-
-	private static long streamIoThreads() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discovery-consul-http2-"))
-			.count();
 	}
 
 }

@@ -14,10 +14,22 @@ public final class BackendThreads {
 	 * @return the count
 	 */
 	public static int count() {
+		return named("discovery-consul-");
+	}
+
+	/**
+	 * Counts the live I/O threads of the Consul backends' HTTP/2 streams in this JVM.
+	 * @return the count
+	 */
+	public static int streamIoThreads() {
+		return named("discovery-consul-http2-");
+	}
+
+	private static int named(String prefix) {
 		return (int) Thread.getAllStackTraces()
 			.keySet()
 			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("discovery-consul-"))
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith(prefix))
 			.count();
 	}
 
