@@ -159,8 +159,10 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		private @Nullable String id;
 
 		/**
-		 * Host other instances use to reach this one. Defaults to the detected host name, or
-		 * its IP address with prefer-ip-address.
+		 * Host other instances use to reach this one. Defaults to the host name, or its IP
+		 * address with prefer-ip-address; where the host name resolves to a loopback address
+		 * or not at all, to the first IPv4 (else IPv6) address of a network interface that is
+		 * up.
 		 */
 		private @Nullable String host;
 

@@ -1,29 +1,23 @@
 package dev.discovery.spring.autoconfigure;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.function.IntFunction;
 
 import dev.discovery.core.InvalidValueException;
 import dev.discovery.core.ServiceInstance;
 import dev.discovery.core.Validation;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
  * Builds this application's {@link ServiceInstance} for a port from
- * {@code discovery.instance.*}: service from {@code spring.application.name} when not set,
- * host detected when not set. A value that breaks a rule fails with the property to set,
- * also when the value was derived (the service name from {@code spring.application.name},
- * the default id).
+ * {@code discovery.instance.*}. Where not set: the service from
+ * {@code spring.application.name}, the host detected by {@link HostDetector}. A value that
+ * breaks a rule fails with the property to set, also when the value was derived (the
+ * service name from {@code spring.application.name}, the default id).
  */
 final class InstanceFactory implements IntFunction<ServiceInstance> {
-
-	private static final Logger logger = LoggerFactory.getLogger(InstanceFactory.class);
 
 	private final DiscoveryProperties.Instance settings;
 
@@ -40,7 +34,8 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 	InstanceFactory(DiscoveryProperties.Instance settings, Environment environment) {
 		this.settings = settings;
 		this.service = serviceName(settings.getService(), environment.getProperty("spring.application.name"));
-		this.host = (settings.getHost() != null) ? settings.getHost() : detectHost(settings.isPreferIpAddress());
+		this.host = (settings.getHost() != null) ? settings.getHost()
+				: HostDetector.onThisMachine().detect(settings.isPreferIpAddress());
 	}
 
 	@Override
@@ -85,19 +80,6 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 			}
 		}
 		return name;
-	}
-
-	private static String detectHost(boolean preferIpAddress) {
-		try {
-			InetAddress local = InetAddress.getLocalHost();
-			return preferIpAddress ? local.getHostAddress() : local.getHostName();
-		}
-		catch (UnknownHostException ex) {
-			String loopback = InetAddress.getLoopbackAddress().getHostAddress();
-			logger.warn("Could not detect this host ({}); registering {}. Set discovery.instance.host so that other "
-					+ "machines can reach this instance", ex.getMessage(), loopback);
-			return loopback;
-		}
 	}
 
 }

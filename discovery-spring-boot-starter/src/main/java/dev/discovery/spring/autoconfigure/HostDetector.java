@@ -1,0 +1,165 @@
+package dev.discovery.spring.autoconfigure;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Detects the host this application registers when {@code discovery.instance.host} is not
+ * set. The machine's host name, or with {@code prefer-ip-address} the address it resolves
+ * to, when that address is not a loopback address. Otherwise, as on machines whose
+ * {@code /etc/hosts} maps the host name to {@code 127.0.1.1} or whose host name does not
+ * resolve, an address other machines can reach: the first IPv4 address, else the first
+ * IPv6 address, of an interface that is up, in the order of the interfaces' indexes, never
+ * a loopback, link-local, wildcard or multicast address. Only a machine without such an
+ * address registers its loopback address, with a warning. Registering a loopback address
+ * would make every other instance call itself.
+ */
+final class HostDetector {
+
+	private static final Logger logger = LoggerFactory.getLogger(HostDetector.class);
+
+	private static final Comparator<LocalAddress> PREFERRED = Comparator
+		.comparing((LocalAddress local) -> !(local.address() instanceof Inet4Address))
+		.thenComparingInt(LocalAddress::interfaceIndex);
+
+	private final HostName hostName;
+
+	private final Interfaces interfaces;
+
+	/**
+	 * Creates a detector on the given sources, for tests.
+	 * @param hostName resolves the machine's host name
+	 * @param interfaces lists the addresses of the interfaces that are up
+	 */
+	HostDetector(HostName hostName, Interfaces interfaces) {
+		this.hostName = hostName;
+		this.interfaces = interfaces;
+	}
+
+	/**
+	 * A detector on this machine's host name and network interfaces.
+	 * @return the detector
+	 */
+	static HostDetector onThisMachine() {
+		return new HostDetector(InetAddress::getLocalHost, HostDetector::upInterfaceAddresses);
+	}
+
+	/**
+	 * Detects the host to register.
+	 * @param preferIpAddress whether to return an IP address even where the host name
+	 * serves
+	 * @return a host name or IP address, never {@code null}
+	 */
+	String detect(boolean preferIpAddress) {
+		String unusable;
+		try {
+			InetAddress named = this.hostName.resolve();
+			if (!named.isLoopbackAddress() && !named.isAnyLocalAddress()) {
+				return preferIpAddress ? named.getHostAddress() : named.getHostName();
+			}
+			unusable = "The host name " + named.getHostName() + " resolves to " + named.getHostAddress();
+		}
+		catch (UnknownHostException ex) {
+			unusable = "The host name does not resolve (" + ex.getMessage() + ")";
+		}
+		String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+		try {
+			Optional<LocalAddress> reachable = this.interfaces.list().stream().filter(HostDetector::reachable)
+				.min(PREFERRED);
+			if (reachable.isPresent()) {
+				String host = unscoped(reachable.get().address()).getHostAddress();
+				logger.info("{} on this machine; registering {} of interface {} instead. Set discovery.instance.host "
+						+ "to register another host", unusable, host, reachable.get().interfaceName());
+				return host;
+			}
+			logger.warn("{} on this machine and no interface that is up has an address other machines can reach; "
+					+ "registering {}. Set discovery.instance.host so that other machines can reach this instance",
+					unusable, loopback);
+		}
+		catch (SocketException ex) {
+			logger.warn("{} on this machine and its interfaces could not be listed ({}); registering {}. Set "
+					+ "discovery.instance.host so that other machines can reach this instance", unusable,
+					ex.getMessage(), loopback);
+		}
+		return loopback;
+	}
+
+	private static boolean reachable(LocalAddress local) {
+		InetAddress address = local.address();
+		return !address.isLoopbackAddress() && !address.isLinkLocalAddress() && !address.isAnyLocalAddress()
+				&& !address.isMulticastAddress();
+	}
+
+	private static InetAddress unscoped(InetAddress address) {
+		try {
+			return InetAddress.getByAddress(address.getAddress());
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException("An interface address of neither 4 nor 16 bytes: " + address, ex);
+		}
+	}
+
+	private static List<LocalAddress> upInterfaceAddresses() throws SocketException {
+		List<LocalAddress> addresses = new ArrayList<>();
+		for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			if (network.isUp() && !network.isLoopback()) {
+				for (InetAddress address : Collections.list(network.getInetAddresses())) {
+					addresses.add(new LocalAddress(network.getName(), network.getIndex(), address));
+				}
+			}
+		}
+		return addresses;
+	}
+
+	/**
+	 * Resolves the machine's host name, as {@link InetAddress#getLocalHost()} does.
+	 */
+	@FunctionalInterface
+	interface HostName {
+
+		/**
+		 * Resolves the host name.
+		 * @return the address with the host name
+		 * @throws UnknownHostException if the host name does not resolve
+		 */
+		InetAddress resolve() throws UnknownHostException;
+
+	}
+
+	/**
+	 * Lists the addresses of the machine's interfaces that are up.
+	 */
+	@FunctionalInterface
+	interface Interfaces {
+
+		/**
+		 * Lists the addresses.
+		 * @return every address of every interface that is up
+		 * @throws SocketException if the interfaces cannot be listed
+		 */
+		List<LocalAddress> list() throws SocketException;
+
+	}
+
+	/**
+	 * An address of a network interface.
+	 *
+	 * @param interfaceName the interface's name, for the log
+	 * @param interfaceIndex the interface's index; lower comes first
+	 * @param address the address
+	 */
+	record LocalAddress(String interfaceName, int interfaceIndex, InetAddress address) {
+	}
+
+}
