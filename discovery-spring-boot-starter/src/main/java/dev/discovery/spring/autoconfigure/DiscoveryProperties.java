@@ -179,9 +179,10 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		private @Nullable Integer port;
 
 		/**
-		 * Whether the instance is reached over https.
+		 * Whether the instance is reached over https. Defaults to whether the web server
+		 * serves https (server.ssl).
 		 */
-		private boolean secure;
+		private @Nullable Boolean secure;
 
 		/**
 		 * Zone (for example an availability zone) of the instance.
@@ -244,11 +245,11 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 			this.port = port;
 		}
 
-		public boolean isSecure() {
+		public @Nullable Boolean getSecure() {
 			return this.secure;
 		}
 
-		public void setSecure(boolean secure) {
+		public void setSecure(@Nullable Boolean secure) {
 			this.secure = secure;
 		}
 

@@ -13,9 +13,10 @@ import org.springframework.util.StringUtils;
 /**
  * Builds this application's {@link ServiceInstance} for a port from
  * {@code discovery.instance.*}. Where not set: the service from
- * {@code spring.application.name}, the host detected by {@link HostDetector}. A value that
- * breaks a rule fails with the property to set, also when the value was derived (the
- * service name from {@code spring.application.name}, the default id).
+ * {@code spring.application.name}, the host detected by {@link HostDetector}, https when the
+ * web server serves it. A value that breaks a rule fails with the property to set, also when
+ * the value was derived (the service name from {@code spring.application.name}, the default
+ * id).
  */
 final class InstanceFactory implements IntFunction<ServiceInstance> {
 
@@ -25,14 +26,19 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 
 	private final String host;
 
+	private final boolean secure;
+
 	/**
-	 * Resolves the service name and host once.
+	 * Resolves the service name, host and scheme once.
 	 * @param settings the instance settings
 	 * @param environment supplies {@code spring.application.name}
+	 * @param webServerSsl whether the web server serves https, the default of
+	 * {@code discovery.instance.secure}
 	 * @throws InvalidDiscoveryPropertyException if no service name is configured
 	 */
-	InstanceFactory(DiscoveryProperties.Instance settings, Environment environment) {
+	InstanceFactory(DiscoveryProperties.Instance settings, Environment environment, boolean webServerSsl) {
 		this.settings = settings;
+		this.secure = (settings.getSecure() != null) ? settings.getSecure() : webServerSsl;
 		this.service = serviceName(settings.getService(), environment.getProperty("spring.application.name"));
 		this.host = (settings.getHost() != null) ? settings.getHost()
 				: HostDetector.onThisMachine().detect(settings.isPreferIpAddress());
@@ -43,7 +49,7 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 		try {
 			return ServiceInstance.builder(this.service, this.host, port)
 				.id(this.settings.getId())
-				.secure(this.settings.isSecure())
+				.secure(this.secure)
 				.zone(this.settings.getZone())
 				.weight(this.settings.getWeight())
 				.tags(this.settings.getTags())

@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Registers this application: on the web server's port once it is known (ignoring the
@@ -33,9 +34,10 @@ class SelfRegistrationConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SelfRegistration selfRegistration(DiscoveryBackend backend, DiscoveryProperties properties,
-			Environment environment) {
-		return new SelfRegistration(backend, new InstanceFactory(properties.getInstance(), environment),
-				properties.getInstance().getPort());
+			Environment environment, ResourceLoader resourceLoader) {
+		DiscoveryProperties.Instance instance = properties.getInstance();
+		boolean webServerSsl = WebServerSsl.enabled(environment, resourceLoader.getClassLoader());
+		return new SelfRegistration(backend, new InstanceFactory(instance, environment, webServerSsl), instance.getPort());
 	}
 
 	@Bean

@@ -20,6 +20,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -159,6 +160,28 @@ class DiscoveryAutoConfigurationTests {
 				assertThat(instance.status()).isEqualTo(InstanceStatus.STARTING);
 				assertThat(context.getBean(DiscoveryBackend.class).instances("orders")).contains(instance);
 			});
+	}
+
+	@Test
+	void registersHttpsWhenTheWebServerServesItUnlessSecureIsSet() {
+		ApplicationContextRunner registered = this.inMemoryOnly.withPropertyValues("discovery.instance.port=9443",
+				"discovery.instance.host=10.1.2.3");
+		registered.run((context) -> assertThat(registeredInstance(context).secure()).isFalse());
+		registered.withPropertyValues("server.ssl.bundle=server")
+			.run((context) -> assertThat(registeredInstance(context).secure()).isTrue());
+		registered.withPropertyValues("server.ssl.bundle=server", "server.ssl.enabled=false")
+			.run((context) -> assertThat(registeredInstance(context).secure()).isFalse());
+		registered.withPropertyValues("server.ssl.bundle=server", "discovery.instance.secure=false")
+			.run((context) -> assertThat(registeredInstance(context).secure()).isFalse());
+		registered.withPropertyValues("discovery.instance.secure=true")
+			.run((context) -> assertThat(registeredInstance(context).secure()).isTrue());
+		registered.withClassLoader(new FilteredClassLoader(EtcdBackend.class, ConsulBackend.class, Ssl.class))
+			.withPropertyValues("server.ssl.bundle=server")
+			.run((context) -> assertThat(registeredInstance(context).secure()).isFalse());
+	}
+
+	private static ServiceInstance registeredInstance(AssertableApplicationContext context) {
+		return context.getBean(SelfRegistration.class).registration().orElseThrow().instance();
 	}
 
 	@Test

@@ -62,7 +62,7 @@ class MixedFleetIT {
 				List.of("spring.cloud.consul.discovery.metadata.zone=west", "spring.cloud.consul.discovery.scheme=https",
 						"spring.cloud.consul.discovery.health-check-tls-skip-verify=true", "server.ssl.bundle=peers"));
 		oursEast = ours("east", 2, List.of());
-		oursWest = ours("west", 5, List.of("discovery.instance.secure=true", "server.ssl.bundle=peers"));
+		oursWest = ours("west", 5, List.of("server.ssl.bundle=peers"));
 		for (ConfigurableApplicationContext application : List.of(springCloudEast, springCloudWest)) {
 			Awaitility.await()
 				.atMost(DEADLINE)
