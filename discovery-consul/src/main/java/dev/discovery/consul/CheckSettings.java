@@ -1,21 +1,25 @@
 package dev.discovery.consul;
 
+import java.net.URI;
 import java.time.Duration;
 
 import dev.discovery.consul.ConsulBackend.CheckType;
 import dev.discovery.core.ServiceInstance;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the backend asks Consul to check its instances. Immutable.
  *
  * @param type TTL (the backend passes the check) or HTTP (Consul calls the instance)
  * @param ttl the TTL of a TTL check
- * @param path the path of an HTTP check, appended to the instance's base URI
+ * @param path the path of an HTTP check
+ * @param port the port of an HTTP check, or {@code null} for the instance's port
  * @param interval how often Consul runs an HTTP check
  * @param deregisterCriticalAfter how long a check may stay critical before Consul removes
  * the instance
  */
-record CheckSettings(CheckType type, Duration ttl, String path, Duration interval, Duration deregisterCriticalAfter) {
+record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Integer port, Duration interval,
+		Duration deregisterCriticalAfter) {
 
 	/**
 	 * How often the backend passes a TTL check, or makes sure the agent still knows an
@@ -36,8 +40,18 @@ record CheckSettings(CheckType type, Duration ttl, String path, Duration interva
 			return new ConsulJson.CheckDefinition(checkId, "discovery TTL", goDuration(this.ttl), null, null,
 					StatusMapping.initialTtlCheckStatus(instance.status()), deregister);
 		}
-		return new ConsulJson.CheckDefinition(checkId, "discovery HTTP", null, instance.uri() + this.path,
-				goDuration(this.interval), null, deregister);
+		return new ConsulJson.CheckDefinition(checkId, "discovery HTTP", null, url(instance), goDuration(this.interval),
+				null, deregister);
+	}
+
+	/**
+	 * The URL an HTTP check polls: the instance's scheme and host, the check's port or else
+	 * the instance's, and the check's path.
+	 */
+	String url(ServiceInstance instance) {
+		URI base = instance.uri();
+		int checked = (this.port != null) ? this.port : base.getPort();
+		return base.getScheme() + "://" + base.getHost() + ":" + checked + this.path;
 	}
 
 	private static String goDuration(Duration duration) {

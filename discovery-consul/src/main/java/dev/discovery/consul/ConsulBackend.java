@@ -108,8 +108,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 				builder.requestTimeout, this.agentHealth);
 		ConnectionBudget budget = new ConnectionBudget(builder.maxConnections);
 		this.agent = this.http.openShared(budget.shared());
-		this.check = new CheckSettings(builder.checkType, builder.ttl, builder.checkPath, builder.checkInterval,
-				builder.deregisterCriticalAfter);
+		this.check = new CheckSettings(builder.checkType, builder.ttl, builder.checkPath, builder.checkPort,
+				builder.checkInterval, builder.deregisterCriticalAfter);
 		this.watchWait = builder.watchWait;
 		this.restoreBackoff = new Backoff(Duration.ofMillis(200), builder.ttl);
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
@@ -349,7 +349,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 		/** The backend passes a TTL check every TTL / 3 while the registration is open. */
 		TTL,
 
-		/** Consul calls {@code instance.uri() + checkPath} every check interval. */
+		/**
+		 * Consul calls the instance's host on {@code checkPort} (by default the instance's
+		 * port) at {@code checkPath} every check interval.
+		 */
 		HTTP
 
 	}
@@ -385,6 +388,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 		private CheckType checkType = CheckType.TTL;
 
 		private String checkPath = "/actuator/health";
+
+		private @Nullable Integer checkPort;
 
 		private Duration checkInterval = Duration.ofSeconds(10);
 
@@ -465,12 +470,23 @@ public final class ConsulBackend implements DiscoveryBackend {
 		}
 
 		/**
-		 * Sets the path of the HTTP check, appended to the instance's base URI.
+		 * Sets the path of the HTTP check on the instance (see {@link #checkPort(Integer)}).
 		 * @param path starting with {@code /}; default {@code /actuator/health}
 		 * @return this builder
 		 */
 		public Builder checkPath(String path) {
 			this.checkPath = path;
+			return this;
+		}
+
+		/**
+		 * Sets the port of the HTTP check, for applications that serve their health on a
+		 * port of their own, such as a management port.
+		 * @param port a TCP port, or {@code null} for the instance's port (the default)
+		 * @return this builder
+		 */
+		public Builder checkPort(@Nullable Integer port) {
+			this.checkPort = port;
 			return this;
 		}
 
@@ -569,6 +585,9 @@ public final class ConsulBackend implements DiscoveryBackend {
 			Objects.requireNonNull(this.checkType, "checkType must not be null");
 			if (this.checkPath == null || !this.checkPath.startsWith("/")) {
 				throw Validation.invalid("checkPath", this.checkPath, "must start with '/'");
+			}
+			if (this.checkPort != null) {
+				Validation.port("checkPort", this.checkPort);
 			}
 			atLeast("checkInterval", this.checkInterval, MIN_CHECK_INTERVAL);
 			atLeast("deregisterCriticalAfter", this.deregisterCriticalAfter, MIN_DEREGISTER_AFTER);

@@ -106,6 +106,13 @@ class ConsulBackendBuilderTest {
 			.withMessage("Invalid checkPath 'health': must start with '/'");
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { -1, 0, 65_536 })
+	void checkPortMustBeAPort(int port) {
+		assertThatIllegalArgumentException().isThrownBy(() -> ConsulBackend.builder().checkPort(port).build())
+			.withMessage("Invalid checkPort '" + port + "': must be between 1 and 65535");
+	}
+
 	@Test
 	void caFileNeedsHttpsAndCertificates(@TempDir Path directory) throws Exception {
 		Path empty = Files.writeString(directory.resolve("ca.pem"), "");

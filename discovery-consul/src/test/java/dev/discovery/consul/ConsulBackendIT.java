@@ -163,6 +163,32 @@ class ConsulBackendIT {
 	}
 
 	@Test
+	void httpCheckPollsTheCheckPortWhereHealthIsServedApart() throws Exception {
+		HttpServer management = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		management.createContext("/manage/health", (exchange) -> {
+			exchange.sendResponseHeaders(200, -1);
+			exchange.close();
+		});
+		management.start();
+		this.closeables.add(() -> management.stop(0));
+		int managementPort = management.getAddress().getPort();
+		ConsulBackend owner = backend(ConsulBackend.builder()
+			.checkType(ConsulBackend.CheckType.HTTP)
+			.checkPath("/manage/health")
+			.checkPort(managementPort)
+			.checkInterval(Duration.ofSeconds(1)));
+		ConsulBackend observer = backend(ConsulBackend.builder());
+		String service = this.prefix + "management";
+		ServiceInstance instance = instance(service, 9);
+		owner.register(instance);
+
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
+		assertThat(observer.instances(service)).extracting(ServiceInstance::port).containsExactly(9);
+		assertThat(consul.call("GET", "/v1/agent/checks", ""))
+			.contains("HTTP GET http://127.0.0.1:" + managementPort + "/manage/health: 200");
+	}
+
+	@Test
 	void eachWatchHoldsOneThreadUntilClosed() throws Exception {
 		ConsulBackend observer = backend(ConsulBackend.builder());
 		String service = this.prefix + "threads";

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 class InstanceMappingTest {
 
-	private static final CheckSettings TTL = new CheckSettings(CheckType.TTL, Duration.ofSeconds(9), "/health",
+	private static final CheckSettings TTL = new CheckSettings(CheckType.TTL, Duration.ofSeconds(9), "/health", null,
 			Duration.ofSeconds(10), Duration.ofMinutes(2));
 
 	@Test
@@ -37,10 +37,21 @@ class InstanceMappingTest {
 		assertThat(registration.check().ttl()).isEqualTo("9000ms");
 		assertThat(registration.check().status()).isEqualTo("critical");
 		assertThat(registration.check().deregisterCriticalServiceAfter()).isEqualTo("120000ms");
-		CheckSettings http = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/health", Duration.ofSeconds(3),
-				Duration.ofMinutes(1));
+		CheckSettings http = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/health", null,
+				Duration.ofSeconds(3), Duration.ofMinutes(1));
 		assertThat(http.definition(instance).http()).isEqualTo("https://10.0.0.1:8080/health");
 		assertThat(http.definition(instance).deregisterCriticalServiceAfter()).isEqualTo("60000ms");
+	}
+
+	@Test
+	void httpCheckOnAPortOfItsOwnKeepsTheInstancesSchemeAndHost() {
+		CheckSettings management = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/manage/health", 8081,
+				Duration.ofSeconds(3), Duration.ofMinutes(1));
+		ServiceInstance ipv6 = ServiceInstance.builder("orders", "fd00::2", 8443).secure(true).build();
+		ServiceInstance named = ServiceInstance.builder("orders", "orders-1.internal", 8080).build();
+
+		assertThat(management.definition(ipv6).http()).isEqualTo("https://[fd00::2]:8081/manage/health");
+		assertThat(management.definition(named).http()).isEqualTo("http://orders-1.internal:8081/manage/health");
 	}
 
 	@Test
