@@ -561,9 +561,11 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 			private CheckType type = CheckType.TTL;
 
 			/**
-			 * Path the agent polls with an http check.
+			 * Path the agent polls with an http check. Defaults to where the actuator's
+			 * health endpoint is served, on the management port when management has a port
+			 * of its own.
 			 */
-			private String path = "/actuator/health";
+			private @Nullable String path;
 
 			/**
 			 * How often the agent polls with an http check.
@@ -583,11 +585,11 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 				this.type = type;
 			}
 
-			public String getPath() {
+			public @Nullable String getPath() {
 				return this.path;
 			}
 
-			public void setPath(String path) {
+			public void setPath(@Nullable String path) {
 				this.path = path;
 			}
 
