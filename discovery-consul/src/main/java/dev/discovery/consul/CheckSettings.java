@@ -15,11 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param path the path of an HTTP check
  * @param port the port of an HTTP check, or {@code null} for the instance's port
  * @param interval how often Consul runs an HTTP check
+ * @param tlsSkipVerify whether Consul skips verifying the certificate of an https instance
+ * in an HTTP check
  * @param deregisterCriticalAfter how long a check may stay critical before Consul removes
  * the instance
  */
 record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Integer port, Duration interval,
-		Duration deregisterCriticalAfter) {
+		boolean tlsSkipVerify, Duration deregisterCriticalAfter) {
 
 	/**
 	 * How often the backend passes a TTL check, or makes sure the agent still knows an
@@ -38,10 +40,10 @@ record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Intege
 		String deregister = goDuration(this.deregisterCriticalAfter);
 		if (this.type == CheckType.TTL) {
 			return new ConsulJson.CheckDefinition(checkId, "discovery TTL", goDuration(this.ttl), null, null,
-					StatusMapping.initialTtlCheckStatus(instance.status()), deregister);
+					StatusMapping.initialTtlCheckStatus(instance.status()), deregister, null);
 		}
 		return new ConsulJson.CheckDefinition(checkId, "discovery HTTP", null, url(instance), goDuration(this.interval),
-				null, deregister);
+				null, deregister, this.tlsSkipVerify ? Boolean.TRUE : null);
 	}
 
 	/**

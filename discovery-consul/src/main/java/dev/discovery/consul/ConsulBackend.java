@@ -109,7 +109,7 @@ public final class ConsulBackend implements DiscoveryBackend {
 		ConnectionBudget budget = new ConnectionBudget(builder.maxConnections);
 		this.agent = this.http.openShared(budget.shared());
 		this.check = new CheckSettings(builder.checkType, builder.ttl, builder.checkPath, builder.checkPort,
-				builder.checkInterval, builder.deregisterCriticalAfter);
+				builder.checkInterval, builder.checkTlsSkipVerify, builder.deregisterCriticalAfter);
 		this.watchWait = builder.watchWait;
 		this.restoreBackoff = new Backoff(Duration.ofMillis(200), builder.ttl);
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
@@ -393,6 +393,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 		private Duration checkInterval = Duration.ofSeconds(10);
 
+		private boolean checkTlsSkipVerify;
+
 		private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
 
 		private @Nullable Path caFile;
@@ -487,6 +489,19 @@ public final class ConsulBackend implements DiscoveryBackend {
 		 */
 		public Builder checkPort(@Nullable Integer port) {
 			this.checkPort = port;
+			return this;
+		}
+
+		/**
+		 * Sets whether the agent's HTTP check skips verifying the certificate of an
+		 * instance reached over https, for certificates the agent cannot verify, such as
+		 * self-signed ones. An agent given the issuing CA and
+		 * {@code enable_agent_tls_for_checks} verifies them instead.
+		 * @param skip whether to skip; default {@code false}
+		 * @return this builder
+		 */
+		public Builder checkTlsSkipVerify(boolean skip) {
+			this.checkTlsSkipVerify = skip;
 			return this;
 		}
 

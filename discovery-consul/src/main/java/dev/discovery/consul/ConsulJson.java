@@ -32,7 +32,8 @@ final class ConsulJson {
 	record CheckDefinition(@SerializedName("CheckID") String checkId, @SerializedName("Name") String name,
 			@SerializedName("TTL") @Nullable String ttl, @SerializedName("HTTP") @Nullable String http,
 			@SerializedName("Interval") @Nullable String interval, @SerializedName("Status") @Nullable String status,
-			@SerializedName("DeregisterCriticalServiceAfter") String deregisterCriticalServiceAfter) {
+			@SerializedName("DeregisterCriticalServiceAfter") String deregisterCriticalServiceAfter,
+			@SerializedName("TLSSkipVerify") @Nullable Boolean tlsSkipVerify) {
 	}
 
 	/** One element of {@code GET /v1/health/service/:name}. */

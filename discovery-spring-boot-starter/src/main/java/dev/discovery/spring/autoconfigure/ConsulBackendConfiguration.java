@@ -58,6 +58,7 @@ class ConsulBackendConfiguration {
 				.checkType(ConsulBackend.CheckType.valueOf(check.getType().name()))
 				.checkPort((health != null) ? health.port() : null)
 				.checkInterval(check.getInterval())
+				.checkTlsSkipVerify(check.isTlsSkipVerify())
 				.deregisterCriticalAfter(check.getDeregisterCriticalAfter())
 				.maxConnections(properties.getConsul().getMaxConnections())
 				.ttl(ttl);

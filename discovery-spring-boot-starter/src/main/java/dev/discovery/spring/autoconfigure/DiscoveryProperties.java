@@ -573,6 +573,13 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 			private Duration interval = Duration.ofSeconds(10);
 
 			/**
+			 * Whether the agent's http check skips verifying the certificate of an
+			 * application served over https, for certificates the agent cannot verify, such
+			 * as self-signed ones.
+			 */
+			private boolean tlsSkipVerify;
+
+			/**
 			 * How long an instance may stay critical before the agent deregisters it.
 			 */
 			private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
@@ -599,6 +606,14 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 
 			public void setInterval(Duration interval) {
 				this.interval = interval;
+			}
+
+			public boolean isTlsSkipVerify() {
+				return this.tlsSkipVerify;
+			}
+
+			public void setTlsSkipVerify(boolean tlsSkipVerify) {
+				this.tlsSkipVerify = tlsSkipVerify;
 			}
 
 			public Duration getDeregisterCriticalAfter() {

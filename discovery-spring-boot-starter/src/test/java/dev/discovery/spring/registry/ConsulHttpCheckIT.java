@@ -1,8 +1,12 @@
 package dev.discovery.spring.registry;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.discovery.consul.testserver.ConsulAgentExtension;
 import dev.discovery.core.DiscoveryClient;
@@ -14,6 +18,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,13 +30,16 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * Applications on a real Consul agent with {@code discovery.consul.check.type=http} pass
  * their check wherever Spring Boot serves their health endpoint: behind a context path and a
- * moved actuator base path, and on a management port of its own. The agent polls and the
- * application answers; nothing is stubbed.
+ * moved actuator base path, on a management port of its own, and over https with a
+ * certificate the agent cannot verify once told to skip verifying it. The agent polls and
+ * the application answers; nothing is stubbed.
  */
 class ConsulHttpCheckIT {
 
 	@RegisterExtension
 	static final ConsulAgentExtension consul = ConsulAgentExtension.shared();
+
+	private static final String KEY_STORE_PASSWORD = "test-only";
 
 	private final List<ConfigurableApplicationContext> applications = new ArrayList<>();
 
@@ -61,6 +69,30 @@ class ConsulHttpCheckIT {
 			.contains("http://127.0.0.1:" + managementPort + "/manage/actuator/health: 200");
 	}
 
+	@Test
+	void passesOverHttpsWithASelfSignedCertificateOnlyWhenTlsSkipVerifyIsSet(@TempDir Path directory)
+			throws Exception {
+		Path keyStore = selfSignedKeyStore(directory);
+		String[] https = { "server.ssl.bundle=self", "spring.ssl.bundle.jks.self.keystore.location=file:" + keyStore,
+				"spring.ssl.bundle.jks.self.keystore.password=" + KEY_STORE_PASSWORD,
+				"spring.ssl.bundle.jks.self.keystore.type=PKCS12" };
+		ConfigurableApplicationContext verifying = start("http-check-verifying", https);
+		ConfigurableApplicationContext skipping = start("http-check-skipping",
+				concat(https, "discovery.consul.check.tls-skip-verify=true"));
+
+		awaitPassing(skipping);
+		assertThat(registered(verifying).uri().getScheme()).isEqualTo("https");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(consul.call("GET", "/v1/agent/checks", ""))
+				.contains(registered(verifying).uri() + "/actuator/health").contains("x509"));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(verifying.getBean(DiscoveryClient.class).getAllInstances("http-check-verifying"))
+				.extracting(ServiceInstance::status)
+				.containsExactly(InstanceStatus.DOWN));
+	}
+
 	private ConfigurableApplicationContext start(String name, String... settings) {
 		List<String> properties = new ArrayList<>(List.of("spring.application.name=" + name, "server.port=0",
 				"discovery.backend=consul", "discovery.consul.host=" + consul.host(),
@@ -74,8 +106,36 @@ class ConsulHttpCheckIT {
 		return application;
 	}
 
+	private static ServiceInstance registered(ConfigurableApplicationContext application) {
+		return application.getBean(SelfRegistration.class).registration().orElseThrow().instance();
+	}
+
+	private static String[] concat(String[] settings, String setting) {
+		String[] all = Arrays.copyOf(settings, settings.length + 1);
+		all[settings.length] = setting;
+		return all;
+	}
+
+	/**
+	 * Makes a key store with a self-signed certificate for 127.0.0.1 with the JDK's
+	 * {@code keytool}, which no Consul agent trusts.
+	 */
+	private static Path selfSignedKeyStore(Path directory) throws Exception {
+		Path keyStore = directory.resolve("self-signed.p12");
+		Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+				"-genkeypair", "-alias", "self", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
+				"-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass",
+				KEY_STORE_PASSWORD)
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(keytool.waitFor(30, TimeUnit.SECONDS)).as(output).isTrue();
+		assertThat(keytool.exitValue()).as(output).isZero();
+		return keyStore;
+	}
+
 	private static void awaitPassing(ConfigurableApplicationContext application) {
-		ServiceInstance registered = application.getBean(SelfRegistration.class).registration().orElseThrow().instance();
+		ServiceInstance registered = registered(application);
 		DiscoveryClient client = application.getBean(DiscoveryClient.class);
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(20))
