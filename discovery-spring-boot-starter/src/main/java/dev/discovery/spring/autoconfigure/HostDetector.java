@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 
 /**
  * Detects the host this application registers when {@code discovery.instance.host} is not
@@ -37,14 +38,21 @@ final class HostDetector {
 
 	private final Interfaces interfaces;
 
+	private final Logger log;
+
 	/**
 	 * Creates a detector on the given sources, for tests.
 	 * @param hostName resolves the machine's host name
 	 * @param interfaces lists the addresses of the interfaces that are up
 	 */
 	HostDetector(HostName hostName, Interfaces interfaces) {
+		this(hostName, interfaces, logger);
+	}
+
+	private HostDetector(HostName hostName, Interfaces interfaces, Logger log) {
 		this.hostName = hostName;
 		this.interfaces = interfaces;
+		this.log = log;
 	}
 
 	/**
@@ -79,20 +87,31 @@ final class HostDetector {
 				.min(PREFERRED);
 			if (reachable.isPresent()) {
 				String host = unscoped(reachable.get().address()).getHostAddress();
-				logger.info("{} on this machine; registering {} of interface {} instead. Set discovery.instance.host "
+				this.log.info("{} on this machine; registering {} of interface {} instead. Set discovery.instance.host "
 						+ "to register another host", unusable, host, reachable.get().interfaceName());
 				return host;
 			}
-			logger.warn("{} on this machine and no interface that is up has an address other machines can reach; "
+			this.log.warn("{} on this machine and no interface that is up has an address other machines can reach; "
 					+ "registering {}. Set discovery.instance.host so that other machines can reach this instance",
 					unusable, loopback);
 		}
 		catch (SocketException ex) {
-			logger.warn("{} on this machine and its interfaces could not be listed ({}); registering {}. Set "
+			this.log.warn("{} on this machine and its interfaces could not be listed ({}); registering {}. Set "
 					+ "discovery.instance.host so that other machines can reach this instance", unusable,
 					ex.getMessage(), loopback);
 		}
 		return loopback;
+	}
+
+	/**
+	 * Detects once on this machine without logging and forgets the answer, for
+	 * {@link HostDetectionPreloader}: afterwards the JDK holds the resolved host name for a
+	 * few seconds and the classes detection uses are loaded, so that the detection that
+	 * counts costs the main thread little.
+	 */
+	static void warmUp() {
+		new HostDetector(InetAddress::getLocalHost, HostDetector::upInterfaceAddresses, NOPLogger.NOP_LOGGER)
+			.detect(false);
 	}
 
 	private static boolean reachable(LocalAddress local) {
