@@ -14,14 +14,15 @@ import org.jspecify.annotations.Nullable;
  * @param ttl the TTL of a TTL check
  * @param path the path of an HTTP check
  * @param port the port of an HTTP check, or {@code null} for the instance's port
+ * @param secure whether an HTTP check uses https, or {@code null} for the instance's scheme
  * @param interval how often Consul runs an HTTP check
  * @param tlsSkipVerify whether Consul skips verifying the certificate of an https instance
  * in an HTTP check
  * @param deregisterCriticalAfter how long a check may stay critical before Consul removes
  * the instance
  */
-record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Integer port, Duration interval,
-		boolean tlsSkipVerify, Duration deregisterCriticalAfter) {
+record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Integer port, @Nullable Boolean secure,
+		Duration interval, boolean tlsSkipVerify, Duration deregisterCriticalAfter) {
 
 	/**
 	 * How often the backend passes a TTL check, or makes sure the agent still knows an
@@ -47,13 +48,14 @@ record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Intege
 	}
 
 	/**
-	 * The URL an HTTP check polls: the instance's scheme and host, the check's port or else
+	 * The URL an HTTP check polls: the instance's host, the check's scheme and port or else
 	 * the instance's, and the check's path.
 	 */
 	String url(ServiceInstance instance) {
 		URI base = instance.uri();
+		String scheme = (this.secure != null) ? (this.secure ? "https" : "http") : base.getScheme();
 		int checked = (this.port != null) ? this.port : base.getPort();
-		return base.getScheme() + "://" + base.getHost() + ":" + checked + this.path;
+		return scheme + "://" + base.getHost() + ":" + checked + this.path;
 	}
 
 	private static String goDuration(Duration duration) {

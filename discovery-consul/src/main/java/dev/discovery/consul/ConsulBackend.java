@@ -109,7 +109,7 @@ public final class ConsulBackend implements DiscoveryBackend {
 		ConnectionBudget budget = new ConnectionBudget(builder.maxConnections);
 		this.agent = this.http.openShared(budget.shared());
 		this.check = new CheckSettings(builder.checkType, builder.ttl, builder.checkPath, builder.checkPort,
-				builder.checkInterval, builder.checkTlsSkipVerify, builder.deregisterCriticalAfter);
+				builder.checkSecure, builder.checkInterval, builder.checkTlsSkipVerify, builder.deregisterCriticalAfter);
 		this.watchWait = builder.watchWait;
 		this.restoreBackoff = new Backoff(Duration.ofMillis(200), builder.ttl);
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
@@ -350,8 +350,9 @@ public final class ConsulBackend implements DiscoveryBackend {
 		TTL,
 
 		/**
-		 * Consul calls the instance's host on {@code checkPort} (by default the instance's
-		 * port) at {@code checkPath} every check interval.
+		 * Consul calls the instance's host on {@code checkPort} with {@code checkSecure}'s
+		 * scheme (by default the instance's port and scheme) at {@code checkPath} every check
+		 * interval.
 		 */
 		HTTP
 
@@ -390,6 +391,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 		private String checkPath = "/actuator/health";
 
 		private @Nullable Integer checkPort;
+
+		private @Nullable Boolean checkSecure;
 
 		private Duration checkInterval = Duration.ofSeconds(10);
 
@@ -489,6 +492,18 @@ public final class ConsulBackend implements DiscoveryBackend {
 		 */
 		public Builder checkPort(@Nullable Integer port) {
 			this.checkPort = port;
+			return this;
+		}
+
+		/**
+		 * Sets whether the HTTP check uses https, for a port of its own (see
+		 * {@link #checkPort(Integer)}) whose scheme differs from the instance's.
+		 * @param secure {@code true} for https, {@code false} for http, {@code null} for the
+		 * instance's scheme (the default)
+		 * @return this builder
+		 */
+		public Builder checkSecure(@Nullable Boolean secure) {
+			this.checkSecure = secure;
 			return this;
 		}
 

@@ -57,6 +57,7 @@ class ConsulBackendConfiguration {
 				.caFile(connection.getCaFile())
 				.checkType(ConsulBackend.CheckType.valueOf(check.getType().name()))
 				.checkPort((health != null) ? health.port() : null)
+				.checkSecure((health != null) ? health.secure() : null)
 				.checkInterval(check.getInterval())
 				.checkTlsSkipVerify(check.isTlsSkipVerify())
 				.deregisterCriticalAfter(check.getDeregisterCriticalAfter())

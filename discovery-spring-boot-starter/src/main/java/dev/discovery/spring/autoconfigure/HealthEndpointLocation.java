@@ -10,16 +10,19 @@ import org.springframework.util.StringUtils;
 /**
  * Where this application serves its actuator health endpoint over HTTP, which is where the
  * Consul agent's http check polls it: on the management port when management runs on a port
- * of its own ({@code management.server.port}), at the path Spring Boot maps the endpoint to
- * (the servlet context path and dispatcher servlet path, or WebFlux's base path, or on a
- * management port of its own {@code management.server.base-path}; then
+ * of its own ({@code management.server.port}), over https there as its SSL settings say
+ * (see {@link WebServerSsl}), at the path Spring Boot maps the endpoint to (the servlet
+ * context path and dispatcher servlet path, or WebFlux's base path, or on a management port
+ * of its own {@code management.server.base-path}; then
  * {@code management.endpoints.web.base-path} and the endpoint's path mapping).
  *
  * @param port the management port, or {@code null} when health is served on the
  * application's own port
+ * @param secure whether the management port serves https, or {@code null} when health is
+ * served on the application's own port, whose scheme the instance has
  * @param path the endpoint's path on that port
  */
-record HealthEndpointLocation(@Nullable Integer port, String path) {
+record HealthEndpointLocation(@Nullable Integer port, @Nullable Boolean secure, String path) {
 
 	private static final String MANAGEMENT_PORT_TYPE_CLASS = "org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType";
 
@@ -38,7 +41,7 @@ record HealthEndpointLocation(@Nullable Integer port, String path) {
 			String prefix = path(environment.getProperty("server.servlet.context-path", ""))
 					+ path(environment.getProperty("spring.mvc.servlet.path", ""))
 					+ path(environment.getProperty("spring.webflux.base-path", ""));
-			return new HealthEndpointLocation(null, prefix + endpoint);
+			return new HealthEndpointLocation(null, null, prefix + endpoint);
 		}
 		int port = environment.getRequiredProperty("management.server.port", Integer.class);
 		if (port <= 0) {
@@ -50,7 +53,7 @@ record HealthEndpointLocation(@Nullable Integer port, String path) {
 			throw new InvalidDiscoveryPropertyException("management.server.port", problem,
 					"Set management.server.port to a fixed port, or set discovery.consul.check.type=ttl.");
 		}
-		return new HealthEndpointLocation(port,
+		return new HealthEndpointLocation(port, WebServerSsl.managementEnabled(environment, classLoader),
 				path(environment.getProperty("management.server.base-path", "")) + endpoint);
 	}
 

@@ -8,9 +8,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * Whether this application's web server serves https, as Spring Boot decides it from
- * {@code server.ssl.*}: when any of those properties is set and {@code server.ssl.enabled}
- * is not {@code false}. Without Spring Boot's web server module, never.
+ * Whether this application's web servers serve https, as Spring Boot decides it: the
+ * application's from {@code server.ssl.*}, when any of those properties is set and
+ * {@code server.ssl.enabled} is not {@code false}; a management server on a port of its own
+ * from {@code management.server.ssl.*} the same way, or where none of those is set from
+ * {@code server.ssl.*}, which it inherits. Without Spring Boot's web server module, never.
  */
 final class WebServerSsl {
 
@@ -26,16 +28,31 @@ final class WebServerSsl {
 	 * @return whether the web server serves https
 	 */
 	static boolean enabled(Environment environment, @Nullable ClassLoader classLoader) {
-		return ClassUtils.isPresent(SSL_CLASS, classLoader) && ServerSsl.enabled(environment);
+		return ClassUtils.isPresent(SSL_CLASS, classLoader) && ServerSsl.enabled(environment, "server.ssl");
 	}
 
 	/**
-	 * Binds {@code server.ssl}; loaded only where Spring Boot's web server module is.
+	 * Reads {@code management.server.ssl.*}, else {@code server.ssl.*}.
+	 * @param environment the application's environment
+	 * @param classLoader the application's class loader
+	 * @return whether a management server on a port of its own serves https
+	 */
+	static boolean managementEnabled(Environment environment, @Nullable ClassLoader classLoader) {
+		return ClassUtils.isPresent(SSL_CLASS, classLoader) && (ServerSsl.isSet(environment, "management.server.ssl")
+				? ServerSsl.enabled(environment, "management.server.ssl") : ServerSsl.enabled(environment, "server.ssl"));
+	}
+
+	/**
+	 * Binds a server's SSL settings; loaded only where Spring Boot's web server module is.
 	 */
 	private static final class ServerSsl {
 
-		static boolean enabled(Environment environment) {
-			return Ssl.isEnabled(Binder.get(environment).bind("server.ssl", Ssl.class).orElse(null));
+		static boolean isSet(Environment environment, String prefix) {
+			return Binder.get(environment).bind(prefix, Ssl.class).isBound();
+		}
+
+		static boolean enabled(Environment environment, String prefix) {
+			return Ssl.isEnabled(Binder.get(environment).bind(prefix, Ssl.class).orElse(null));
 		}
 
 	}

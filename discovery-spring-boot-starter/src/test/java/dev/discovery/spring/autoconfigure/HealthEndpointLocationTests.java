@@ -19,7 +19,7 @@ class HealthEndpointLocationTests {
 
 	@Test
 	void byDefaultOnTheApplicationsPortAtActuatorHealth() {
-		assertThat(location(new MockEnvironment())).isEqualTo(new HealthEndpointLocation(null, "/actuator/health"));
+		assertThat(location(new MockEnvironment())).isEqualTo(new HealthEndpointLocation(null, null, "/actuator/health"));
 	}
 
 	@Test
@@ -28,14 +28,14 @@ class HealthEndpointLocationTests {
 			.withProperty("spring.mvc.servlet.path", "mvc")
 			.withProperty("management.endpoints.web.base-path", "/ops")
 			.withProperty("management.endpoints.web.path-mapping.health", "healthz");
-		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(null, "/api/mvc/ops/healthz"));
+		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(null, null, "/api/mvc/ops/healthz"));
 	}
 
 	@Test
 	void onTheApplicationsPortBehindWebFluxsBasePathAndAtTheRootBasePath() {
 		MockEnvironment environment = new MockEnvironment().withProperty("spring.webflux.base-path", "/flux")
 			.withProperty("management.endpoints.web.base-path", "/");
-		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(null, "/flux/health"));
+		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(null, null, "/flux/health"));
 	}
 
 	@Test
@@ -44,14 +44,25 @@ class HealthEndpointLocationTests {
 			.withProperty("server.servlet.context-path", "/api")
 			.withProperty("management.server.port", "8081")
 			.withProperty("management.server.base-path", "/manage");
-		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(8081, "/manage/actuator/health"));
+		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(8081, false, "/manage/actuator/health"));
+	}
+
+	@Test
+	void aManagementPortOfItsOwnInheritsTheApplicationsHttpsUnlessItsOwnSslSaysOtherwise() {
+		MockEnvironment https = new MockEnvironment().withProperty("server.ssl.bundle", "server")
+			.withProperty("management.server.port", "8081");
+		assertThat(location(https).secure()).isTrue();
+		assertThat(location(https.withProperty("management.server.ssl.enabled", "false")).secure()).isFalse();
+		MockEnvironment managementOnly = new MockEnvironment().withProperty("management.server.port", "8081")
+			.withProperty("management.server.ssl.bundle", "management");
+		assertThat(location(managementOnly).secure()).isTrue();
 	}
 
 	@Test
 	void aManagementPortEqualToTheApplicationsIsTheApplicationsPort() {
 		MockEnvironment environment = new MockEnvironment().withProperty("server.port", "8443")
 			.withProperty("management.server.port", "8443");
-		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(null, "/actuator/health"));
+		assertThat(location(environment)).isEqualTo(new HealthEndpointLocation(null, null, "/actuator/health"));
 	}
 
 	@Test
@@ -71,7 +82,7 @@ class HealthEndpointLocationTests {
 	void withoutTheActuatorOnTheApplicationsPort() {
 		MockEnvironment environment = new MockEnvironment().withProperty("management.server.port", "8081");
 		assertThat(HealthEndpointLocation.of(environment, new FilteredClassLoader(ManagementPortType.class)))
-			.isEqualTo(new HealthEndpointLocation(null, "/actuator/health"));
+			.isEqualTo(new HealthEndpointLocation(null, null, "/actuator/health"));
 	}
 
 	private HealthEndpointLocation location(MockEnvironment environment) {

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * Applications on a real Consul agent with {@code discovery.consul.check.type=http} pass
  * their check wherever Spring Boot serves their health endpoint: behind a context path and a
- * moved actuator base path, on a management port of its own, and over https with a
- * certificate the agent cannot verify once told to skip verifying it. The agent polls and
+ * moved actuator base path, on a management port of its own (also plain http beside an
+ * https application), and over https with a certificate the agent cannot verify once told
+ * to skip verifying it. The agent polls and
  * the application answers; nothing is stubbed.
  */
 class ConsulHttpCheckIT {
@@ -51,10 +52,10 @@ class ConsulHttpCheckIT {
 	@Test
 	void passesWithHealthBehindTheContextPathAndAMovedBasePath() throws Exception {
 		ConfigurableApplicationContext application = start("http-check-context", "server.servlet.context-path=/api",
-				"management.endpoints.web.base-path=/ops");
+				"spring.mvc.servlet.path=/mvc", "management.endpoints.web.base-path=/ops");
 
 		awaitPassing(application);
-		assertThat(consul.call("GET", "/v1/agent/checks", "")).contains("/api/ops/health: 200");
+		assertThat(consul.call("GET", "/v1/agent/checks", "")).contains("/api/mvc/ops/health: 200");
 	}
 
 	@Test
@@ -72,10 +73,7 @@ class ConsulHttpCheckIT {
 	@Test
 	void passesOverHttpsWithASelfSignedCertificateOnlyWhenTlsSkipVerifyIsSet(@TempDir Path directory)
 			throws Exception {
-		Path keyStore = selfSignedKeyStore(directory);
-		String[] https = { "server.ssl.bundle=self", "spring.ssl.bundle.jks.self.keystore.location=file:" + keyStore,
-				"spring.ssl.bundle.jks.self.keystore.password=" + KEY_STORE_PASSWORD,
-				"spring.ssl.bundle.jks.self.keystore.type=PKCS12" };
+		String[] https = https(selfSignedKeyStore(directory));
 		ConfigurableApplicationContext verifying = start("http-check-verifying", https);
 		ConfigurableApplicationContext skipping = start("http-check-skipping",
 				concat(https, "discovery.consul.check.tls-skip-verify=true"));
@@ -91,6 +89,19 @@ class ConsulHttpCheckIT {
 			.untilAsserted(() -> assertThat(verifying.getBean(DiscoveryClient.class).getAllInstances("http-check-verifying"))
 				.extracting(ServiceInstance::status)
 				.containsExactly(InstanceStatus.DOWN));
+	}
+
+	@Test
+	void passesOnAPlainHttpManagementPortOfAnHttpsApplication(@TempDir Path directory) throws Exception {
+		int managementPort = TestSocketUtils.findAvailableTcpPort();
+		ConfigurableApplicationContext application = start("http-check-plain-management",
+				concat(https(selfSignedKeyStore(directory)), "management.server.port=" + managementPort,
+						"management.server.ssl.enabled=false"));
+
+		awaitPassing(application);
+		assertThat(registered(application).secure()).isTrue();
+		assertThat(consul.call("GET", "/v1/agent/checks", ""))
+			.contains("http://127.0.0.1:" + managementPort + "/actuator/health: 200");
 	}
 
 	private ConfigurableApplicationContext start(String name, String... settings) {
@@ -110,9 +121,15 @@ class ConsulHttpCheckIT {
 		return application.getBean(SelfRegistration.class).registration().orElseThrow().instance();
 	}
 
-	private static String[] concat(String[] settings, String setting) {
-		String[] all = Arrays.copyOf(settings, settings.length + 1);
-		all[settings.length] = setting;
+	private static String[] https(Path keyStore) {
+		return new String[] { "server.ssl.bundle=self", "spring.ssl.bundle.jks.self.keystore.location=file:" + keyStore,
+				"spring.ssl.bundle.jks.self.keystore.password=" + KEY_STORE_PASSWORD,
+				"spring.ssl.bundle.jks.self.keystore.type=PKCS12" };
+	}
+
+	private static String[] concat(String[] settings, String... more) {
+		String[] all = Arrays.copyOf(settings, settings.length + more.length);
+		System.arraycopy(more, 0, all, settings.length, more.length);
 		return all;
 	}
 
