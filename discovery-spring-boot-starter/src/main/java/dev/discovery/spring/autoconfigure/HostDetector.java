@@ -28,8 +28,6 @@ import org.slf4j.helpers.NOPLogger;
  */
 final class HostDetector {
 
-	private static final Logger logger = LoggerFactory.getLogger(HostDetector.class);
-
 	private static final Comparator<LocalAddress> PREFERRED = Comparator
 		.comparing((LocalAddress local) -> !(local.address() instanceof Inet4Address))
 		.thenComparingInt(LocalAddress::interfaceIndex);
@@ -38,7 +36,7 @@ final class HostDetector {
 
 	private final Interfaces interfaces;
 
-	private final Logger log;
+	private final Logger logger;
 
 	/**
 	 * Creates a detector on the given sources, for tests.
@@ -46,13 +44,13 @@ final class HostDetector {
 	 * @param interfaces lists the addresses of the interfaces that are up
 	 */
 	HostDetector(HostName hostName, Interfaces interfaces) {
-		this(hostName, interfaces, logger);
+		this(hostName, interfaces, LoggerFactory.getLogger(HostDetector.class));
 	}
 
-	private HostDetector(HostName hostName, Interfaces interfaces, Logger log) {
+	private HostDetector(HostName hostName, Interfaces interfaces, Logger logger) {
 		this.hostName = hostName;
 		this.interfaces = interfaces;
-		this.log = log;
+		this.logger = logger;
 	}
 
 	/**
@@ -87,16 +85,16 @@ final class HostDetector {
 				.min(PREFERRED);
 			if (reachable.isPresent()) {
 				String host = unscoped(reachable.get().address()).getHostAddress();
-				this.log.info("{} on this machine; registering {} of interface {} instead. Set discovery.instance.host "
+				this.logger.info("{} on this machine; registering {} of interface {} instead. Set discovery.instance.host "
 						+ "to register another host", unusable, host, reachable.get().interfaceName());
 				return host;
 			}
-			this.log.warn("{} on this machine and no interface that is up has an address other machines can reach; "
+			this.logger.warn("{} on this machine and no interface that is up has an address other machines can reach; "
 					+ "registering {}. Set discovery.instance.host so that other machines can reach this instance",
 					unusable, loopback);
 		}
 		catch (SocketException ex) {
-			this.log.warn("{} on this machine and its interfaces could not be listed ({}); registering {}. Set "
+			this.logger.warn("{} on this machine and its interfaces could not be listed ({}); registering {}. Set "
 					+ "discovery.instance.host so that other machines can reach this instance", unusable,
 					ex.getMessage(), loopback);
 		}
