@@ -58,7 +58,11 @@ final class HostDetector {
 	 * @return the detector
 	 */
 	static HostDetector onThisMachine() {
-		return new HostDetector(InetAddress::getLocalHost, HostDetector::upInterfaceAddresses);
+		return onThisMachine(LoggerFactory.getLogger(HostDetector.class));
+	}
+
+	private static HostDetector onThisMachine(Logger logger) {
+		return new HostDetector(InetAddress::getLocalHost, HostDetector::upInterfaceAddresses, logger);
 	}
 
 	/**
@@ -108,8 +112,7 @@ final class HostDetector {
 	 * counts costs the main thread little.
 	 */
 	static void warmUp() {
-		new HostDetector(InetAddress::getLocalHost, HostDetector::upInterfaceAddresses, NOPLogger.NOP_LOGGER)
-			.detect(false);
+		onThisMachine(NOPLogger.NOP_LOGGER).detect(false);
 	}
 
 	private static boolean reachable(LocalAddress local) {

@@ -1,5 +1,7 @@
 package dev.discovery.spring.autoconfigure;
 
+import java.util.function.Supplier;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Binder;
@@ -28,7 +30,7 @@ final class WebServerSsl {
 	 * @return whether the web server serves https
 	 */
 	static boolean enabled(Environment environment, @Nullable ClassLoader classLoader) {
-		return ClassUtils.isPresent(SSL_CLASS, classLoader) && ServerSsl.enabled(environment, "server.ssl");
+		return ClassUtils.isPresent(SSL_CLASS, classLoader) && ServerSsl.enabled(environment, false);
 	}
 
 	/**
@@ -38,8 +40,7 @@ final class WebServerSsl {
 	 * @return whether a management server on a port of its own serves https
 	 */
 	static boolean managementEnabled(Environment environment, @Nullable ClassLoader classLoader) {
-		return ClassUtils.isPresent(SSL_CLASS, classLoader) && (ServerSsl.isSet(environment, "management.server.ssl")
-				? ServerSsl.enabled(environment, "management.server.ssl") : ServerSsl.enabled(environment, "server.ssl"));
+		return ClassUtils.isPresent(SSL_CLASS, classLoader) && ServerSsl.enabled(environment, true);
 	}
 
 	/**
@@ -47,12 +48,15 @@ final class WebServerSsl {
 	 */
 	private static final class ServerSsl {
 
-		static boolean isSet(Environment environment, String prefix) {
-			return Binder.get(environment).bind(prefix, Ssl.class).isBound();
-		}
-
-		static boolean enabled(Environment environment, String prefix) {
-			return Ssl.isEnabled(Binder.get(environment).bind(prefix, Ssl.class).orElse(null));
+		/**
+		 * Binds {@code server.ssl}, or for a management server {@code management.server.ssl}
+		 * and only where none of it is set {@code server.ssl}.
+		 */
+		static boolean enabled(Environment environment, boolean management) {
+			Binder binder = Binder.get(environment);
+			Supplier<@Nullable Ssl> server = () -> binder.bind("server.ssl", Ssl.class).orElse(null);
+			return Ssl.isEnabled(management ? binder.bind("management.server.ssl", Ssl.class).orElseGet(server)
+					: server.get());
 		}
 
 	}
