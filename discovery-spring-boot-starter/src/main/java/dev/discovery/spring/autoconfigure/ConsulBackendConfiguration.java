@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.discovery.consul.ConsulBackend;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +16,9 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * Offers the Consul backend when discovery-consul is on the classpath. An http check polls
  * the actuator's health endpoint where the application serves it (see
- * {@link HealthEndpointLocation}) unless {@code discovery.consul.check.path} says otherwise.
+ * {@link HealthEndpointLocation}) unless {@code discovery.consul.check.path} says otherwise,
+ * and startup fails when the application does not serve that endpoint (see
+ * {@link HealthEndpointExposure}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(ConsulBackend.class)
@@ -68,6 +71,12 @@ class ConsulBackendConfiguration {
 			}
 			return builder.build();
 		}, Map.copyOf(sources));
+	}
+
+	@Bean
+	HealthEndpointExposure discoveryConsulHealthEndpointExposure(DiscoveryProperties properties,
+			ListableBeanFactory beanFactory, ResourceLoader resourceLoader) {
+		return new HealthEndpointExposure(properties.getConsul().getCheck(), beanFactory, resourceLoader.getClassLoader());
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.discovery.core.DiscoveryClient;
 import dev.discovery.core.InstanceStatus;
 import dev.discovery.core.ServiceInstance;
 import dev.discovery.spring.SelfRegistration;
+import dev.discovery.spring.autoconfigure.InvalidDiscoveryPropertyException;
 import dev.discovery.spring.web.GreetingApplication;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.util.TestSocketUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -33,7 +35,8 @@ import static org.assertj.core.api.Assertions.tuple;
  * moved actuator base path, on a management port of its own (also plain http beside an
  * https application), and over https with a certificate the agent cannot verify once told
  * to skip verifying it. The agent polls and
- * the application answers; nothing is stubbed.
+ * the application answers; nothing is stubbed. An application that does not serve health
+ * over HTTP fails to start instead of registering a check that could never pass.
  */
 class ConsulHttpCheckIT {
 
@@ -102,6 +105,15 @@ class ConsulHttpCheckIT {
 		assertThat(registered(application).secure()).isTrue();
 		assertThat(consul.call("GET", "/v1/agent/checks", ""))
 			.contains("http://127.0.0.1:" + managementPort + "/actuator/health: 200");
+	}
+
+	@Test
+	void refusesToStartWhereHealthIsNotServedOverHttpAndRegistersNothing() throws Exception {
+		assertThatExceptionOfType(InvalidDiscoveryPropertyException.class)
+			.isThrownBy(() -> start("http-check-unexposed", "management.endpoints.web.exposure.include=info"))
+			.withMessageContaining("discovery.consul.check.type: 'http' has the Consul agent poll the actuator's "
+					+ "health endpoint, which this application does not serve over HTTP");
+		assertThat(consul.call("GET", "/v1/agent/services", "")).doesNotContain("http-check-unexposed");
 	}
 
 	private ConfigurableApplicationContext start(String name, String... settings) {
