@@ -18,11 +18,16 @@ import org.jspecify.annotations.Nullable;
  * @param interval how often Consul runs an HTTP check
  * @param tlsSkipVerify whether Consul skips verifying the certificate of an https instance
  * in an HTTP check
+ * @param failuresBeforeCritical how many HTTP checks in a row must fail before Consul marks
+ * a passing instance critical
+ * @param successesBeforePassing how many HTTP checks in a row must succeed before Consul
+ * marks a critical instance passing
  * @param deregisterCriticalAfter how long a check may stay critical before Consul removes
  * the instance
  */
 record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Integer port, @Nullable Boolean secure,
-		Duration interval, boolean tlsSkipVerify, Duration deregisterCriticalAfter) {
+		Duration interval, boolean tlsSkipVerify, int failuresBeforeCritical, int successesBeforePassing,
+		Duration deregisterCriticalAfter) {
 
 	/**
 	 * How often the backend passes a TTL check, or makes sure the agent still knows an
@@ -41,10 +46,11 @@ record CheckSettings(CheckType type, Duration ttl, String path, @Nullable Intege
 		String deregister = goDuration(this.deregisterCriticalAfter);
 		if (this.type == CheckType.TTL) {
 			return new ConsulJson.CheckDefinition(checkId, "discovery TTL", goDuration(this.ttl), null, null,
-					StatusMapping.initialTtlCheckStatus(instance.status()), deregister, null);
+					StatusMapping.initialTtlCheckStatus(instance.status()), deregister, null, null, null);
 		}
 		return new ConsulJson.CheckDefinition(checkId, "discovery HTTP", null, url(instance), goDuration(this.interval),
-				null, deregister, this.tlsSkipVerify ? Boolean.TRUE : null);
+				null, deregister, this.tlsSkipVerify ? Boolean.TRUE : null, this.failuresBeforeCritical,
+				this.successesBeforePassing);
 	}
 
 	/**

@@ -109,7 +109,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 		ConnectionBudget budget = new ConnectionBudget(builder.maxConnections);
 		this.agent = this.http.openShared(budget.shared());
 		this.check = new CheckSettings(builder.checkType, builder.ttl, builder.checkPath, builder.checkPort,
-				builder.checkSecure, builder.checkInterval, builder.checkTlsSkipVerify, builder.deregisterCriticalAfter);
+				builder.checkSecure, builder.checkInterval, builder.checkTlsSkipVerify, builder.checkFailuresBeforeCritical,
+				builder.checkSuccessesBeforePassing, builder.deregisterCriticalAfter);
 		this.watchWait = builder.watchWait;
 		this.restoreBackoff = new Backoff(Duration.ofMillis(200), builder.ttl);
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2,
@@ -398,6 +399,10 @@ public final class ConsulBackend implements DiscoveryBackend {
 
 		private boolean checkTlsSkipVerify;
 
+		private int checkFailuresBeforeCritical = 3;
+
+		private int checkSuccessesBeforePassing = 1;
+
 		private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
 
 		private @Nullable Path caFile;
@@ -531,6 +536,31 @@ public final class ConsulBackend implements DiscoveryBackend {
 		}
 
 		/**
+		 * Sets how many HTTP checks in a row must fail before Consul marks a passing instance
+		 * critical, sent as {@code FailuresBeforeCritical}, so that one slow or failed answer
+		 * (a pause, a dropped connection) does not take the instance out of every caller's
+		 * view. The default is Kubernetes' probe default, and at the default interval it
+		 * marks a dead instance critical 20 to 30 s after it died.
+		 * @param failures at least 1; default 3
+		 * @return this builder
+		 */
+		public Builder checkFailuresBeforeCritical(int failures) {
+			this.checkFailuresBeforeCritical = failures;
+			return this;
+		}
+
+		/**
+		 * Sets how many HTTP checks in a row must succeed before Consul marks a critical
+		 * instance passing again, sent as {@code SuccessBeforePassing}.
+		 * @param successes at least 1; default 1
+		 * @return this builder
+		 */
+		public Builder checkSuccessesBeforePassing(int successes) {
+			this.checkSuccessesBeforePassing = successes;
+			return this;
+		}
+
+		/**
 		 * Sets how long a check may stay critical before Consul removes the instance; always
 		 * sent as {@code DeregisterCriticalServiceAfter}.
 		 * @param after at least 1 minute, Consul's minimum; default 1 minute
@@ -620,6 +650,8 @@ public final class ConsulBackend implements DiscoveryBackend {
 				Validation.port("checkPort", this.checkPort);
 			}
 			atLeast("checkInterval", this.checkInterval, MIN_CHECK_INTERVAL);
+			atLeastOne("checkFailuresBeforeCritical", this.checkFailuresBeforeCritical);
+			atLeastOne("checkSuccessesBeforePassing", this.checkSuccessesBeforePassing);
 			atLeast("deregisterCriticalAfter", this.deregisterCriticalAfter, MIN_DEREGISTER_AFTER);
 			Validation.positive("requestTimeout", this.requestTimeout);
 			atMost("requestTimeout", this.requestTimeout, MAX_REQUEST_TIMEOUT);
@@ -643,6 +675,12 @@ public final class ConsulBackend implements DiscoveryBackend {
 			Validation.positive(field, value);
 			if (value.compareTo(min) < 0) {
 				throw Validation.invalid(field, value.toString(), "must be at least " + min);
+			}
+		}
+
+		private static void atLeastOne(String field, int value) {
+			if (value < 1) {
+				throw Validation.invalid(field, Integer.toString(value), "must be at least 1");
 			}
 		}
 

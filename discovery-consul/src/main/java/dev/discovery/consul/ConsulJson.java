@@ -33,7 +33,9 @@ final class ConsulJson {
 			@SerializedName("TTL") @Nullable String ttl, @SerializedName("HTTP") @Nullable String http,
 			@SerializedName("Interval") @Nullable String interval, @SerializedName("Status") @Nullable String status,
 			@SerializedName("DeregisterCriticalServiceAfter") String deregisterCriticalServiceAfter,
-			@SerializedName("TLSSkipVerify") @Nullable Boolean tlsSkipVerify) {
+			@SerializedName("TLSSkipVerify") @Nullable Boolean tlsSkipVerify,
+			@SerializedName("FailuresBeforeCritical") @Nullable Integer failuresBeforeCritical,
+			@SerializedName("SuccessBeforePassing") @Nullable Integer successBeforePassing) {
 	}
 
 	/** One element of {@code GET /v1/health/service/:name}. */

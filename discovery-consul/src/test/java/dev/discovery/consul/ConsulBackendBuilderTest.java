@@ -113,6 +113,17 @@ class ConsulBackendBuilderTest {
 			.withMessage("Invalid checkPort '" + port + "': must be between 1 and 65535");
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { -1, 0 })
+	void checkThresholdsAreAtLeastOne(int threshold) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ConsulBackend.builder().checkFailuresBeforeCritical(threshold).build())
+			.withMessage("Invalid checkFailuresBeforeCritical '" + threshold + "': must be at least 1");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ConsulBackend.builder().checkSuccessesBeforePassing(threshold).build())
+			.withMessage("Invalid checkSuccessesBeforePassing '" + threshold + "': must be at least 1");
+	}
+
 	@Test
 	void caFileNeedsHttpsAndCertificates(@TempDir Path directory) throws Exception {
 		Path empty = Files.writeString(directory.resolve("ca.pem"), "");

@@ -163,6 +163,42 @@ class ConsulBackendIT {
 	}
 
 	@Test
+	void httpCheckChangesStateOnlyAfterItsThresholdOfAnswersInARow() throws IOException {
+		AtomicInteger answer = new AtomicInteger(200);
+		AtomicInteger failedAnswers = new AtomicInteger();
+		AtomicInteger passedAnswers = new AtomicInteger();
+		HttpServer app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		app.createContext("/health", (exchange) -> {
+			int status = answer.get();
+			((status == 200) ? passedAnswers : failedAnswers).incrementAndGet();
+			exchange.sendResponseHeaders(status, -1);
+			exchange.close();
+		});
+		app.start();
+		this.closeables.add(() -> app.stop(0));
+		ConsulBackend owner = backend(ConsulBackend.builder()
+			.checkType(ConsulBackend.CheckType.HTTP)
+			.checkPath("/health")
+			.checkInterval(Duration.ofSeconds(1))
+			.checkFailuresBeforeCritical(3)
+			.checkSuccessesBeforePassing(2));
+		ConsulBackend observer = backend(ConsulBackend.builder());
+		String service = this.prefix + "threshold";
+		owner.register(instance(service, app.getAddress().getPort()));
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
+
+		failedAnswers.set(0);
+		answer.set(503);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.DOWN)));
+		assertThat(failedAnswers.get()).isGreaterThanOrEqualTo(3);
+
+		passedAnswers.set(0);
+		answer.set(200);
+		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
+		assertThat(passedAnswers.get()).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
 	void httpCheckPollsTheCheckPortWhereHealthIsServedApart() throws Exception {
 		HttpServer management = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		management.createContext("/manage/health", (exchange) -> {

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class InstanceMappingTest {
 
 	private static final CheckSettings TTL = new CheckSettings(CheckType.TTL, Duration.ofSeconds(9), "/health", null,
-			null, Duration.ofSeconds(10), false, Duration.ofMinutes(2));
+			null, Duration.ofSeconds(10), false, 3, 1, Duration.ofMinutes(2));
 
 	@Test
 	void registrationCarriesEverythingAndAlwaysDeregisterCriticalServiceAfter() {
@@ -38,27 +38,31 @@ class InstanceMappingTest {
 		assertThat(registration.check().status()).isEqualTo("critical");
 		assertThat(registration.check().deregisterCriticalServiceAfter()).isEqualTo("120000ms");
 		CheckSettings http = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/health", null, null,
-				Duration.ofSeconds(3), false, Duration.ofMinutes(1));
+				Duration.ofSeconds(3), false, 3, 1, Duration.ofMinutes(1));
 		assertThat(http.definition(instance).http()).isEqualTo("https://10.0.0.1:8080/health");
 		assertThat(http.definition(instance).deregisterCriticalServiceAfter()).isEqualTo("60000ms");
 		assertThat(http.definition(instance).tlsSkipVerify()).isNull();
 		assertThat(registration.check().tlsSkipVerify()).isNull();
+		assertThat(http.definition(instance).failuresBeforeCritical()).isEqualTo(3);
+		assertThat(http.definition(instance).successBeforePassing()).isEqualTo(1);
+		assertThat(registration.check().failuresBeforeCritical()).isNull();
+		assertThat(registration.check().successBeforePassing()).isNull();
 		CheckSettings selfSigned = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/health", null, null,
-				Duration.ofSeconds(3), true, Duration.ofMinutes(1));
+				Duration.ofSeconds(3), true, 3, 1, Duration.ofMinutes(1));
 		assertThat(selfSigned.definition(instance).tlsSkipVerify()).isTrue();
 	}
 
 	@Test
 	void httpCheckOnAPortOfItsOwnKeepsTheInstancesSchemeAndHost() {
 		CheckSettings management = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/manage/health", 8081,
-				null, Duration.ofSeconds(3), false, Duration.ofMinutes(1));
+				null, Duration.ofSeconds(3), false, 3, 1, Duration.ofMinutes(1));
 		ServiceInstance ipv6 = ServiceInstance.builder("orders", "fd00::2", 8443).secure(true).build();
 		ServiceInstance named = ServiceInstance.builder("orders", "orders-1.internal", 8080).build();
 
 		assertThat(management.definition(ipv6).http()).isEqualTo("https://[fd00::2]:8081/manage/health");
 		assertThat(management.definition(named).http()).isEqualTo("http://orders-1.internal:8081/manage/health");
 		CheckSettings plainManagement = new CheckSettings(CheckType.HTTP, Duration.ofSeconds(9), "/manage/health", 8081,
-				false, Duration.ofSeconds(3), false, Duration.ofMinutes(1));
+				false, Duration.ofSeconds(3), false, 3, 1, Duration.ofMinutes(1));
 		assertThat(plainManagement.definition(ipv6).http()).isEqualTo("http://[fd00::2]:8081/manage/health");
 	}
 

@@ -25,8 +25,9 @@ import org.springframework.core.io.ResourceLoader;
 class ConsulBackendConfiguration {
 
 	private static final Map<String, String> PROPERTIES = Map.of("checkPath", "discovery.consul.check.path",
-			"checkPort", "management.server.port",
-			"checkInterval", "discovery.consul.check.interval", "deregisterCriticalAfter",
+			"checkPort", "management.server.port", "checkInterval", "discovery.consul.check.interval",
+			"checkFailuresBeforeCritical", "discovery.consul.check.failures-before-critical",
+			"checkSuccessesBeforePassing", "discovery.consul.check.successes-before-passing", "deregisterCriticalAfter",
 			"discovery.consul.check.deregister-critical-after", "ttl", "discovery.registration.ttl", "maxConnections",
 			"discovery.consul.max-connections");
 
@@ -63,6 +64,8 @@ class ConsulBackendConfiguration {
 				.checkSecure((health != null) ? health.secure() : null)
 				.checkInterval(check.getInterval())
 				.checkTlsSkipVerify(check.isTlsSkipVerify())
+				.checkFailuresBeforeCritical(check.getFailuresBeforeCritical())
+				.checkSuccessesBeforePassing(check.getSuccessesBeforePassing())
 				.deregisterCriticalAfter(check.getDeregisterCriticalAfter())
 				.maxConnections(properties.getConsul().getMaxConnections())
 				.ttl(ttl);

@@ -580,6 +580,19 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 			private boolean tlsSkipVerify;
 
 			/**
+			 * How many http checks in a row must fail before the agent marks a passing
+			 * instance critical, so that one failed or slow answer does not take it out of
+			 * every caller's view.
+			 */
+			private int failuresBeforeCritical = 3;
+
+			/**
+			 * How many http checks in a row must succeed before the agent marks a critical
+			 * instance passing again.
+			 */
+			private int successesBeforePassing = 1;
+
+			/**
 			 * How long an instance may stay critical before the agent deregisters it.
 			 */
 			private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
@@ -614,6 +627,22 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 
 			public void setTlsSkipVerify(boolean tlsSkipVerify) {
 				this.tlsSkipVerify = tlsSkipVerify;
+			}
+
+			public int getFailuresBeforeCritical() {
+				return this.failuresBeforeCritical;
+			}
+
+			public void setFailuresBeforeCritical(int failuresBeforeCritical) {
+				this.failuresBeforeCritical = failuresBeforeCritical;
+			}
+
+			public int getSuccessesBeforePassing() {
+				return this.successesBeforePassing;
+			}
+
+			public void setSuccessesBeforePassing(int successesBeforePassing) {
+				this.successesBeforePassing = successesBeforePassing;
 			}
 
 			public Duration getDeregisterCriticalAfter() {
