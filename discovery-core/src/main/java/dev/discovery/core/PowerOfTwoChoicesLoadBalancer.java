@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@link Load#IN_FLIGHT}: calls in flight divided by weight. The second draw replaces the
  * first with a probability equal to the difference, capped at 1, so that an idle service is
  * balanced exactly by weight and a service of identical instances gets each weight's share
- * at any number of calls in flight;</li>
+ * at any number of calls in flight. A first draw without calls in flight is never replaced,
+ * so the second is drawn, and its count read, only when the first is busy: on two cores that
+ * spares reading a count the other core may have just written;</li>
  * <li>{@link Load#PEAK_EWMA}: the peak-EWMA latency (decay 10 s) times (calls in flight
  * + 1). An instance never measured is chosen first while it has no call in flight. A pick
  * reads no clock: it decays estimates older than 100 ms to the time the service's calls were
@@ -68,10 +70,14 @@ final class PowerOfTwoChoicesLoadBalancer implements TrackingLoadBalancer {
 		WeightedDraw draw = draws(candidates);
 		RandomGenerator generator = this.random.get();
 		int first = draw.next(generator);
-		int second = draw.next(generator);
 		if (this.load == Load.IN_FLIGHT) {
+			if (candidates.stats(first).inFlight() == 0) {
+				return first;
+			}
+			int second = draw.next(generator);
 			return switchToSecond(candidates, first, second, generator) ? second : first;
 		}
+		int second = draw.next(generator);
 		int untried = idleUnmeasured(candidates);
 		if (untried >= 0) {
 			return untried;

@@ -1,12 +1,16 @@
 package dev.discovery.core;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
+import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
 
 import dev.discovery.core.PowerOfTwoChoicesLoadBalancer.Load;
@@ -77,6 +81,34 @@ class PowerOfTwoChoicesLoadBalancerTest {
 		long b = IntStream.range(0, 40_000).filter((i) -> balancer.choose(weighted, null).id().equals("b")).count();
 
 		assertThat(b / 40_000.0).isCloseTo(0.75, within(0.01));
+	}
+
+	@Test
+	void leastRequestsDrawsASecondCandidateOnlyWhenTheFirstHasCallsInFlight() {
+		SplittableRandom source = new SplittableRandom(42);
+		AtomicInteger draws = new AtomicInteger();
+		RandomGenerator counting = () -> {
+			draws.incrementAndGet();
+			return source.nextLong();
+		};
+		ServiceBalancer balancer = new ServiceBalancer(
+				BalancingPolicy.builder(new PowerOfTwoChoicesLoadBalancer(Load.IN_FLIGHT, () -> counting)).build(),
+				() -> this.instances, System::nanoTime);
+		for (int i = 0; i < 100; i++) {
+			balancer.start(null).close();
+		}
+		assertThat(draws).hasValue(100);
+
+		Set<ServiceInstance> busy = new HashSet<>();
+		for (int i = 0; i < 1_000 && busy.size() < this.instances.size(); i++) {
+			busy.add(balancer.start(null).instance());
+		}
+		assertThat(busy).hasSameSizeAs(this.instances);
+		draws.set(0);
+		for (int i = 0; i < 100; i++) {
+			balancer.start(null).close();
+		}
+		assertThat(draws).hasValue(200);
 	}
 
 	@Test
