@@ -54,8 +54,8 @@ final class HealthEndpointExposure implements SmartInitializingSingleton {
 		boolean derivedHttpCheck = this.check.getType() == DiscoveryProperties.Consul.CheckType.HTTP
 				&& this.check.getPath() == null;
 		boolean registersOnConsul = this.beanFactory.getBeanProvider(DiscoveryBackend.class)
-			.getIfAvailable() instanceof ConsulBackend
-				&& this.beanFactory.getBeanProvider(SelfRegistration.class).getIfAvailable() != null;
+			.getIfUnique() instanceof ConsulBackend
+				&& this.beanFactory.getBeanProvider(SelfRegistration.class).getIfUnique() != null;
 		if (!derivedHttpCheck || !registersOnConsul) {
 			return;
 		}
