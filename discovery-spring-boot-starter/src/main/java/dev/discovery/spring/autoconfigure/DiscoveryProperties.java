@@ -161,8 +161,9 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		/**
 		 * Host other instances use to reach this one. Defaults to the host name, or its IP
 		 * address with prefer-ip-address; where the host name resolves to a loopback address
-		 * or not at all, to the first IPv4 (else IPv6) address of a network interface that is
-		 * up.
+		 * or not at all, or to an address that preferred-networks or ignored-interfaces
+		 * rule out, to the first IPv4 (else IPv6) address of a network interface that is up
+		 * and that they admit.
 		 */
 		private @Nullable String host;
 
@@ -171,6 +172,19 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 		 * detected.
 		 */
 		private boolean preferIpAddress;
+
+		/**
+		 * Networks, as CIDR blocks such as 10.0.0.0/8 or fd00::/8, that a detected host's
+		 * address must lie in. When no interface has such an address, the host is detected
+		 * as if none were given, with a warning.
+		 */
+		private List<String> preferredNetworks = new ArrayList<>();
+
+		/**
+		 * Regular expressions of network interface names, such as docker0 or veth.*, whose
+		 * addresses host detection never registers.
+		 */
+		private List<String> ignoredInterfaces = new ArrayList<>();
 
 		/**
 		 * Port to register. Defaults to the web server's actual port; an application without
@@ -237,6 +251,31 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 			this.preferIpAddress = preferIpAddress;
 		}
 
+		public List<String> getPreferredNetworks() {
+			return this.preferredNetworks;
+		}
+
+		public void setPreferredNetworks(List<String> preferredNetworks) {
+			this.preferredNetworks = preferredNetworks;
+		}
+
+		public List<String> getIgnoredInterfaces() {
+			return this.ignoredInterfaces;
+		}
+
+		public void setIgnoredInterfaces(List<String> ignoredInterfaces) {
+			this.ignoredInterfaces = ignoredInterfaces;
+		}
+
+		/**
+		 * Reads the preferences host detection follows.
+		 * @return the preferred networks and ignored interfaces
+		 * @throws IllegalArgumentException if one of them is malformed
+		 */
+		NetworkPreferences networkPreferences() {
+			return NetworkPreferences.of(this.preferredNetworks, this.ignoredInterfaces);
+		}
+
 		public @Nullable Integer getPort() {
 			return this.port;
 		}
@@ -298,6 +337,10 @@ public class DiscoveryProperties implements org.springframework.validation.Valid
 			if (this.port != null) {
 				check(errors, "instance.port", () -> Validation.port("port", this.port));
 			}
+			check(errors, "instance.preferred-networks",
+					() -> NetworkPreferences.of(this.preferredNetworks, List.of()));
+			check(errors, "instance.ignored-interfaces",
+					() -> NetworkPreferences.of(List.of(), this.ignoredInterfaces));
 			check(errors, "instance.zone", () -> Validation.zone(this.zone));
 			check(errors, "instance.weight", () -> Validation.weight(this.weight));
 			check(errors, "instance.tags", () -> Validation.tags(this.tags));

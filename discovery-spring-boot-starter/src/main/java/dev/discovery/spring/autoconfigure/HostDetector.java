@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.NOPLogger;
@@ -25,6 +26,11 @@ import org.slf4j.helpers.NOPLogger;
  * a loopback, link-local, wildcard or multicast address. Only a machine without such an
  * address registers its loopback address, with a warning. Registering a loopback address
  * would make every other instance call itself.
+ * <p>
+ * {@link NetworkPreferences} narrow the choice: the host name serves only when its address
+ * lies in a preferred network and belongs to no ignored interface, and only such interface
+ * addresses are chosen. When no address lies in a preferred network, detection warns and
+ * chooses as if none were preferred.
  */
 final class HostDetector {
 
@@ -36,33 +42,38 @@ final class HostDetector {
 
 	private final Interfaces interfaces;
 
+	private final NetworkPreferences preferences;
+
 	private final Logger logger;
 
 	/**
 	 * Creates a detector on the given sources, for tests.
 	 * @param hostName resolves the machine's host name
 	 * @param interfaces lists the addresses of the interfaces that are up
+	 * @param preferences which addresses may be chosen
 	 */
-	HostDetector(HostName hostName, Interfaces interfaces) {
-		this(hostName, interfaces, LoggerFactory.getLogger(HostDetector.class));
+	HostDetector(HostName hostName, Interfaces interfaces, NetworkPreferences preferences) {
+		this(hostName, interfaces, preferences, LoggerFactory.getLogger(HostDetector.class));
 	}
 
-	private HostDetector(HostName hostName, Interfaces interfaces, Logger logger) {
+	private HostDetector(HostName hostName, Interfaces interfaces, NetworkPreferences preferences, Logger logger) {
 		this.hostName = hostName;
 		this.interfaces = interfaces;
+		this.preferences = preferences;
 		this.logger = logger;
 	}
 
 	/**
 	 * A detector on this machine's host name and network interfaces.
+	 * @param preferences which addresses may be chosen
 	 * @return the detector
 	 */
-	static HostDetector onThisMachine() {
-		return onThisMachine(LoggerFactory.getLogger(HostDetector.class));
+	static HostDetector onThisMachine(NetworkPreferences preferences) {
+		return onThisMachine(preferences, LoggerFactory.getLogger(HostDetector.class));
 	}
 
-	private static HostDetector onThisMachine(Logger logger) {
-		return new HostDetector(InetAddress::getLocalHost, HostDetector::upInterfaceAddresses, logger);
+	private static HostDetector onThisMachine(NetworkPreferences preferences, Logger logger) {
+		return new HostDetector(InetAddress::getLocalHost, HostDetector::upInterfaceAddresses, preferences, logger);
 	}
 
 	/**
@@ -75,18 +86,24 @@ final class HostDetector {
 		String unusable;
 		try {
 			InetAddress named = this.hostName.resolve();
-			if (!named.isLoopbackAddress() && !named.isAnyLocalAddress()) {
+			String refusal = refusal(named);
+			if (refusal == null) {
 				return preferIpAddress ? named.getHostAddress() : named.getHostName();
 			}
-			unusable = "The host name " + named.getHostName() + " resolves to " + named.getHostAddress();
+			unusable = "The host name " + named.getHostName() + " resolves to " + named.getHostAddress() + refusal;
 		}
 		catch (UnknownHostException ex) {
 			unusable = "The host name does not resolve (" + ex.getMessage() + ")";
 		}
 		String loopback = InetAddress.getLoopbackAddress().getHostAddress();
 		try {
-			Optional<LocalAddress> reachable = this.interfaces.list().stream().filter(HostDetector::reachable)
-				.min(PREFERRED);
+			Optional<LocalAddress> reachable = this.interfaces.list().stream().filter(this::admitted).min(PREFERRED);
+			if (reachable.isEmpty() && this.preferences.hasPreferredNetworks()) {
+				this.logger.warn("No interface that is up has an address in discovery.instance.preferred-networks {}; "
+						+ "detecting the host as if none were preferred", this.preferences.describePreferred());
+				return new HostDetector(this.hostName, this.interfaces, this.preferences.withoutPreferredNetworks(),
+						this.logger).detect(preferIpAddress);
+			}
 			if (reachable.isPresent()) {
 				String host = unscoped(reachable.get().address()).getHostAddress();
 				this.logger.info("{} on this machine; registering {} of interface {} instead. Set discovery.instance.host "
@@ -112,13 +129,42 @@ final class HostDetector {
 	 * counts costs the main thread little.
 	 */
 	static void warmUp() {
-		onThisMachine(NOPLogger.NOP_LOGGER).detect(false);
+		onThisMachine(NetworkPreferences.NONE, NOPLogger.NOP_LOGGER).detect(false);
 	}
 
-	private static boolean reachable(LocalAddress local) {
+	/**
+	 * Says why the host name's address may not be registered, or returns {@code null} when
+	 * it may. Lists the interfaces only where preferences are set; where they cannot be
+	 * listed, no interface is known to be ignored.
+	 */
+	private @Nullable String refusal(InetAddress named) {
+		if (named.isLoopbackAddress() || named.isAnyLocalAddress()) {
+			return "";
+		}
+		if (!this.preferences.admits(named)) {
+			return ", outside discovery.instance.preferred-networks " + this.preferences.describePreferred();
+		}
+		if (this.preferences.isSet()) {
+			try {
+				for (LocalAddress local : this.interfaces.list()) {
+					if (local.address().equals(named) && this.preferences.ignores(local.interfaceName())) {
+						return ", of interface " + local.interfaceName()
+								+ ", which discovery.instance.ignored-interfaces ignores";
+					}
+				}
+			}
+			catch (SocketException ex) {
+				return null;
+			}
+		}
+		return null;
+	}
+
+	private boolean admitted(LocalAddress local) {
 		InetAddress address = local.address();
 		return !address.isLoopbackAddress() && !address.isLinkLocalAddress() && !address.isAnyLocalAddress()
-				&& !address.isMulticastAddress();
+				&& !address.isMulticastAddress() && !this.preferences.ignores(local.interfaceName())
+				&& this.preferences.admits(address);
 	}
 
 	private static InetAddress unscoped(InetAddress address) {

@@ -41,7 +41,7 @@ final class InstanceFactory implements IntFunction<ServiceInstance> {
 		this.secure = (settings.getSecure() != null) ? settings.getSecure() : webServerSsl;
 		this.service = serviceName(settings.getService(), environment.getProperty("spring.application.name"));
 		this.host = (settings.getHost() != null) ? settings.getHost()
-				: HostDetector.onThisMachine().detect(settings.isPreferIpAddress());
+				: HostDetector.onThisMachine(settings.networkPreferences()).detect(settings.isPreferIpAddress());
 	}
 
 	@Override

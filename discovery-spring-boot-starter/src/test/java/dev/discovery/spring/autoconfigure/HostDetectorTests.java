@@ -11,11 +11,14 @@ import java.util.List;
 import dev.discovery.spring.autoconfigure.HostDetector.LocalAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Which host an application registers when {@code discovery.instance.host} is not set:
@@ -30,7 +33,7 @@ class HostDetectorTests {
 
 	@Test
 	void registersTheHostNameOrItsAddressWhenItIsNotLoopback() throws Exception {
-		HostDetector detector = new HostDetector(() -> address("app-1.example.internal", "10.1.2.3"), NOT_CONSULTED);
+		HostDetector detector = new HostDetector(() -> address("app-1.example.internal", "10.1.2.3"), NOT_CONSULTED, NetworkPreferences.NONE);
 		assertThat(detector.detect(false)).isEqualTo("app-1.example.internal");
 		assertThat(detector.detect(true)).isEqualTo("10.1.2.3");
 	}
@@ -40,7 +43,7 @@ class HostDetectorTests {
 		List<LocalAddress> addresses = List.of(local("docker0", 5, "172.17.0.1"), local("eth0", 2, "169.254.10.1"),
 				local("eth0", 2, "fe80::1"), local("eth1", 3, "192.0.2.7"), local("eth0", 2, "2001:db8::7"),
 				local("lo", 1, "127.0.0.1"), local("eth0", 2, "224.0.0.1"));
-		HostDetector detector = new HostDetector(() -> address("debian-vm", "127.0.1.1"), () -> addresses);
+		HostDetector detector = new HostDetector(() -> address("debian-vm", "127.0.1.1"), () -> addresses, NetworkPreferences.NONE);
 		assertThat(detector.detect(false)).isEqualTo("192.0.2.7");
 		assertThat(detector.detect(true)).isEqualTo("192.0.2.7");
 		assertThat(output).contains("The host name debian-vm resolves to 127.0.1.1 on this machine; registering "
@@ -52,7 +55,7 @@ class HostDetectorTests {
 		List<LocalAddress> addresses = List.of(local("eth0", 2, "10.0.0.9"));
 		HostDetector detector = new HostDetector(() -> {
 			throw new UnknownHostException("container-7f3a: Name or service not known");
-		}, () -> addresses);
+		}, () -> addresses, NetworkPreferences.NONE);
 		assertThat(detector.detect(false)).isEqualTo("10.0.0.9");
 	}
 
@@ -61,7 +64,7 @@ class HostDetectorTests {
 		InetAddress scoped = Inet6Address.getByAddress(null, InetAddress.getByName("fd00::2").getAddress(), 4);
 		assertThat(scoped.getHostAddress()).endsWith("%4");
 		List<LocalAddress> addresses = List.of(local("eth0", 4, "fe80::fc:ff:fe00:1"), new LocalAddress("eth0", 4, scoped));
-		HostDetector detector = new HostDetector(() -> address("vm", "127.0.0.1"), () -> addresses);
+		HostDetector detector = new HostDetector(() -> address("vm", "127.0.0.1"), () -> addresses, NetworkPreferences.NONE);
 		String host = detector.detect(false);
 		assertThat(host).isEqualTo("fd00:0:0:0:0:0:0:2");
 		assertThat(InetAddress.getByName(host)).isEqualTo(InetAddress.getByName("fd00::2"));
@@ -70,7 +73,7 @@ class HostDetectorTests {
 	@Test
 	void registersLoopbackWithAWarningOnlyWhenNoInterfaceIsReachable(CapturedOutput output) throws Exception {
 		List<LocalAddress> addresses = List.of(local("eth0", 2, "fe80::1"), local("eth0", 2, "169.254.0.3"));
-		HostDetector detector = new HostDetector(() -> address("vm", "127.0.0.1"), () -> addresses);
+		HostDetector detector = new HostDetector(() -> address("vm", "127.0.0.1"), () -> addresses, NetworkPreferences.NONE);
 		assertThat(detector.detect(false)).isEqualTo("127.0.0.1");
 		assertThat(output).contains("WARN").contains("registering 127.0.0.1. Set discovery.instance.host");
 	}
@@ -79,14 +82,69 @@ class HostDetectorTests {
 	void registersLoopbackWithAWarningWhenTheInterfacesCannotBeListed(CapturedOutput output) throws Exception {
 		HostDetector detector = new HostDetector(() -> address("vm", "127.0.0.1"), () -> {
 			throw new SocketException("no netlink");
-		});
+		}, NetworkPreferences.NONE);
 		assertThat(detector.detect(true)).isEqualTo("127.0.0.1");
 		assertThat(output).contains("its interfaces could not be listed (no netlink)");
 	}
 
 	@Test
+	void ignoredInterfacesAreNeverRegisteredNorIsAHostNameOnOne(CapturedOutput output) throws Exception {
+		List<LocalAddress> addresses = List.of(local("docker0", 2, "172.17.0.1"), local("veth1a2b", 3, "10.9.0.1"),
+				local("eth0", 4, "192.0.2.7"));
+		NetworkPreferences ignoring = NetworkPreferences.of(List.of(), List.of("docker0", "veth.*"));
+		HostDetector detector = new HostDetector(() -> address("builder", "172.17.0.1"), () -> addresses, ignoring);
+		assertThat(detector.detect(false)).isEqualTo("192.0.2.7");
+		assertThat(output).contains("The host name builder resolves to 172.17.0.1, of interface docker0, which "
+				+ "discovery.instance.ignored-interfaces ignores on this machine; registering 192.0.2.7 of interface eth0");
+		HostDetector elsewhere = new HostDetector(() -> address("app-1", "192.0.2.7"), () -> addresses, ignoring);
+		assertThat(elsewhere.detect(false)).isEqualTo("app-1");
+	}
+
+	@Test
+	void preferredNetworksChooseAmongTheAddressesAndTheHostName() throws Exception {
+		List<LocalAddress> addresses = List.of(local("eth0", 2, "192.0.2.7"), local("eth1", 3, "10.20.30.40"),
+				local("eth1", 3, "fd00::40"));
+		HostDetector detector = new HostDetector(() -> address("app-1", "192.0.2.7"), () -> addresses,
+				NetworkPreferences.of(List.of("10.16.0.0/12"), List.of()));
+		assertThat(detector.detect(false)).isEqualTo("10.20.30.40");
+		HostDetector ipv6 = new HostDetector(() -> address("app-1", "192.0.2.7"), () -> addresses,
+				NetworkPreferences.of(List.of("fd00::/8"), List.of()));
+		assertThat(ipv6.detect(false)).isEqualTo("fd00:0:0:0:0:0:0:40");
+		HostDetector inside = new HostDetector(() -> address("app-1", "10.20.30.40"), () -> addresses,
+				NetworkPreferences.of(List.of("10.20.30.40/32"), List.of()));
+		assertThat(inside.detect(false)).isEqualTo("app-1");
+	}
+
+	@Test
+	void preferredNetworksThatNoAddressIsInAreWarnedAboutAndPassedOver(CapturedOutput output) throws Exception {
+		List<LocalAddress> addresses = List.of(local("docker0", 2, "172.17.0.1"), local("eth0", 3, "192.0.2.7"));
+		HostDetector detector = new HostDetector(() -> address("vm", "127.0.1.1"), () -> addresses,
+				NetworkPreferences.of(List.of("10.0.0.0/8"), List.of("docker0")));
+		assertThat(detector.detect(false)).isEqualTo("192.0.2.7");
+		assertThat(output).contains("WARN")
+			.contains("No interface that is up has an address in discovery.instance.preferred-networks [10.0.0.0/8]");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"10.0.0.0 | must be a CIDR block, an IP address and a prefix length such as 10.0.0.0/8 or fd00::/8",
+			"intranet.example/8 | must be a CIDR block, an IP address and a prefix length such as 10.0.0.0/8 or fd00::/8",
+			"10.0.0.0/x | must be a CIDR block, an IP address and a prefix length such as 10.0.0.0/8 or fd00::/8",
+			"10.0.0.0/33 | must have a prefix length of 0 to 32", "fd00::/129 | must have a prefix length of 0 to 128" })
+	void malformedPreferredNetworksAreRejectedNamingTheRule(String network, String rule) {
+		assertThatIllegalArgumentException().isThrownBy(() -> NetworkPreferences.of(List.of(network), List.of()))
+			.withMessage("Invalid preferred network '" + network + "': " + rule);
+	}
+
+	@Test
+	void malformedIgnoredInterfacesAreRejectedNamingTheRule() {
+		assertThatIllegalArgumentException().isThrownBy(() -> NetworkPreferences.of(List.of(), List.of("veth[")))
+			.withMessageStartingWith("Invalid ignored interface 'veth[': must be a regular expression of interface names");
+	}
+
+	@Test
 	void onThisMachineRegistersLoopbackOnlyWithoutAnotherAddress() throws Exception {
-		InetAddress detected = InetAddress.getByName(HostDetector.onThisMachine().detect(true));
+		InetAddress detected = InetAddress.getByName(HostDetector.onThisMachine(NetworkPreferences.NONE).detect(true));
 		boolean machineHasAnotherAddress = Collections.list(NetworkInterface.getNetworkInterfaces())
 			.stream()
 			.filter(HostDetectorTests::isUp)

@@ -115,6 +115,12 @@ class MisconfigurationReportTests {
 						"discovery.instance.host: Invalid host 'http://me': " + HOST_RULE + " (remove the scheme)"),
 				arguments("discovery.instance.port=0",
 						"discovery.instance.port: Invalid port '0': must be between 1 and 65535"),
+				arguments("discovery.instance.preferred-networks=10.0.0.0/8,10.0.0.0/40",
+						"discovery.instance.preferred-networks: Invalid preferred network '10.0.0.0/40': must have a "
+								+ "prefix length of 0 to 32"),
+				arguments("discovery.instance.ignored-interfaces=(docker",
+						"discovery.instance.ignored-interfaces: Invalid ignored interface '(docker': must be a regular "
+								+ "expression of interface names (Unclosed group)"),
 				arguments("discovery.instance.metadata.version=" + "v".repeat(513),
 						"discovery.instance.metadata: Invalid metadata value of 'version' '" + "v".repeat(40)
 								+ "'... (513 characters): must be text of at most 512 bytes in UTF-8"));
