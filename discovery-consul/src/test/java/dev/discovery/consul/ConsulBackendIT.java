@@ -135,26 +135,16 @@ class ConsulBackendIT {
 
 	@Test
 	void httpCheckFollowsTheInstanceHealthEndpoint() throws IOException {
-		AtomicInteger answer = new AtomicInteger(200);
-		HttpServer app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-		app.createContext("/health", (exchange) -> {
-			exchange.sendResponseHeaders(answer.get(), -1);
-			exchange.close();
-		});
-		app.start();
-		this.closeables.add(() -> app.stop(0));
-		ConsulBackend owner = backend(ConsulBackend.builder()
-			.checkType(ConsulBackend.CheckType.HTTP)
-			.checkPath("/health")
-			.checkInterval(Duration.ofSeconds(1)));
+		HealthEndpoint health = healthEndpoint();
+		ConsulBackend owner = backend(httpCheckEverySecond());
 		ConsulBackend observer = backend(ConsulBackend.builder());
 		String service = this.prefix + "http";
-		Registration registration = owner.register(instance(service, app.getAddress().getPort()));
+		Registration registration = owner.register(instance(service, health.port()));
 
 		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
-		answer.set(503);
+		health.answer().set(503);
 		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.DOWN)));
-		answer.set(200);
+		health.answer().set(200);
 		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
 		registration.setStatus(InstanceStatus.STARTING);
 		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.STARTING)));
@@ -164,38 +154,23 @@ class ConsulBackendIT {
 
 	@Test
 	void httpCheckChangesStateOnlyAfterItsThresholdOfAnswersInARow() throws IOException {
-		AtomicInteger answer = new AtomicInteger(200);
-		AtomicInteger failedAnswers = new AtomicInteger();
-		AtomicInteger passedAnswers = new AtomicInteger();
-		HttpServer app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-		app.createContext("/health", (exchange) -> {
-			int status = answer.get();
-			((status == 200) ? passedAnswers : failedAnswers).incrementAndGet();
-			exchange.sendResponseHeaders(status, -1);
-			exchange.close();
-		});
-		app.start();
-		this.closeables.add(() -> app.stop(0));
-		ConsulBackend owner = backend(ConsulBackend.builder()
-			.checkType(ConsulBackend.CheckType.HTTP)
-			.checkPath("/health")
-			.checkInterval(Duration.ofSeconds(1))
-			.checkFailuresBeforeCritical(3)
-			.checkSuccessesBeforePassing(2));
+		HealthEndpoint health = healthEndpoint();
+		ConsulBackend owner = backend(
+				httpCheckEverySecond().checkFailuresBeforeCritical(3).checkSuccessesBeforePassing(2));
 		ConsulBackend observer = backend(ConsulBackend.builder());
 		String service = this.prefix + "threshold";
-		owner.register(instance(service, app.getAddress().getPort()));
+		owner.register(instance(service, health.port()));
 		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
 
-		failedAnswers.set(0);
-		answer.set(503);
+		health.failed().set(0);
+		health.answer().set(503);
 		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.DOWN)));
-		assertThat(failedAnswers.get()).isGreaterThanOrEqualTo(3);
+		assertThat(health.failed().get()).isGreaterThanOrEqualTo(3);
 
-		passedAnswers.set(0);
-		answer.set(200);
+		health.passed().set(0);
+		health.answer().set(200);
 		eventually().until(() -> statuses(observer, service).equals(List.of(InstanceStatus.UP)));
-		assertThat(passedAnswers.get()).isGreaterThanOrEqualTo(2);
+		assertThat(health.passed().get()).isGreaterThanOrEqualTo(2);
 	}
 
 	@Test
@@ -280,8 +255,42 @@ class ConsulBackendIT {
 			.count();
 	}
 
+	/**
+	 * Serves {@code /health} on loopback with the status in {@code answer}, counting the
+	 * answers that passed (200) and those that failed; stopped after the test.
+	 */
+	private HealthEndpoint healthEndpoint() throws IOException {
+		HealthEndpoint health = new HealthEndpoint(new AtomicInteger(200), new AtomicInteger(), new AtomicInteger(),
+				HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+		health.server().createContext("/health", (exchange) -> {
+			int status = health.answer().get();
+			((status == 200) ? health.passed() : health.failed()).incrementAndGet();
+			exchange.sendResponseHeaders(status, -1);
+			exchange.close();
+		});
+		health.server().start();
+		this.closeables.add(() -> health.server().stop(0));
+		return health;
+	}
+
+	private static ConsulBackend.Builder httpCheckEverySecond() {
+		return ConsulBackend.builder()
+			.checkType(ConsulBackend.CheckType.HTTP)
+			.checkPath("/health")
+			.checkInterval(Duration.ofSeconds(1));
+	}
+
 	private static ConditionFactory eventually() {
 		return Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20));
+	}
+
+	private record HealthEndpoint(AtomicInteger answer, AtomicInteger passed, AtomicInteger failed,
+			HttpServer server) {
+
+		int port() {
+			return this.server.getAddress().getPort();
+		}
+
 	}
 
 }
