@@ -134,8 +134,8 @@ final class HostDetector {
 
 	/**
 	 * Says why the host name's address may not be registered, or returns {@code null} when
-	 * it may. Lists the interfaces only where preferences are set; where they cannot be
-	 * listed, no interface is known to be ignored.
+	 * it may. Lists the interfaces only where some are ignored; where they cannot be listed,
+	 * none is known to be ignored.
 	 */
 	private @Nullable String refusal(InetAddress named) {
 		if (named.isLoopbackAddress() || named.isAnyLocalAddress()) {
@@ -144,7 +144,7 @@ final class HostDetector {
 		if (!this.preferences.admits(named)) {
 			return ", outside discovery.instance.preferred-networks " + this.preferences.describePreferred();
 		}
-		if (this.preferences.isSet()) {
+		if (this.preferences.hasIgnoredInterfaces()) {
 			try {
 				for (LocalAddress local : this.interfaces.list()) {
 					if (local.address().equals(named) && this.preferences.ignores(local.interfaceName())) {

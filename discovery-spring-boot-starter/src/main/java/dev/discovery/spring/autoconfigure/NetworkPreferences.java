@@ -46,11 +46,11 @@ final class NetworkPreferences {
 	}
 
 	/**
-	 * Returns whether anything is preferred or ignored.
-	 * @return {@code false} for {@link #NONE}
+	 * Returns whether interfaces are ignored.
+	 * @return {@code true} if some interface names are ignored
 	 */
-	boolean isSet() {
-		return !this.preferred.isEmpty() || !this.ignored.isEmpty();
+	boolean hasIgnoredInterfaces() {
+		return !this.ignored.isEmpty();
 	}
 
 	/**
