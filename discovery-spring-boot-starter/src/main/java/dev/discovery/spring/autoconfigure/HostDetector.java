@@ -83,10 +83,14 @@ final class HostDetector {
 	 * @return a host name or IP address, never {@code null}
 	 */
 	String detect(boolean preferIpAddress) {
+		return detect(preferIpAddress, this.preferences, new ListedOnce(this.interfaces));
+	}
+
+	private String detect(boolean preferIpAddress, NetworkPreferences preferences, ListedOnce listed) {
 		String unusable;
 		try {
 			InetAddress named = this.hostName.resolve();
-			String refusal = refusal(named);
+			String refusal = refusal(named, preferences, listed);
 			if (refusal == null) {
 				return preferIpAddress ? named.getHostAddress() : named.getHostName();
 			}
@@ -97,12 +101,14 @@ final class HostDetector {
 		}
 		String loopback = InetAddress.getLoopbackAddress().getHostAddress();
 		try {
-			Optional<LocalAddress> reachable = this.interfaces.list().stream().filter(this::admitted).min(PREFERRED);
-			if (reachable.isEmpty() && this.preferences.hasPreferredNetworks()) {
+			Optional<LocalAddress> reachable = listed.list()
+				.stream()
+				.filter((local) -> admitted(local, preferences))
+				.min(PREFERRED);
+			if (reachable.isEmpty() && preferences.hasPreferredNetworks()) {
 				this.logger.warn("No interface that is up has an address in discovery.instance.preferred-networks {}; "
-						+ "detecting the host as if none were preferred", this.preferences.describePreferred());
-				return new HostDetector(this.hostName, this.interfaces, this.preferences.withoutPreferredNetworks(),
-						this.logger).detect(preferIpAddress);
+						+ "detecting the host as if none were preferred", preferences.describePreferred());
+				return detect(preferIpAddress, preferences.withoutPreferredNetworks(), listed);
 			}
 			if (reachable.isPresent()) {
 				String host = unscoped(reachable.get().address()).getHostAddress();
@@ -137,17 +143,17 @@ final class HostDetector {
 	 * it may. Lists the interfaces only where some are ignored; where they cannot be listed,
 	 * none is known to be ignored.
 	 */
-	private @Nullable String refusal(InetAddress named) {
+	private static @Nullable String refusal(InetAddress named, NetworkPreferences preferences, ListedOnce listed) {
 		if (named.isLoopbackAddress() || named.isAnyLocalAddress()) {
 			return "";
 		}
-		if (!this.preferences.admits(named)) {
-			return ", outside discovery.instance.preferred-networks " + this.preferences.describePreferred();
+		if (!preferences.admits(named)) {
+			return ", outside discovery.instance.preferred-networks " + preferences.describePreferred();
 		}
-		if (this.preferences.hasIgnoredInterfaces()) {
+		if (preferences.hasIgnoredInterfaces()) {
 			try {
-				for (LocalAddress local : this.interfaces.list()) {
-					if (local.address().equals(named) && this.preferences.ignores(local.interfaceName())) {
+				for (LocalAddress local : listed.list()) {
+					if (local.address().equals(named) && preferences.ignores(local.interfaceName())) {
 						return ", of interface " + local.interfaceName()
 								+ ", which discovery.instance.ignored-interfaces ignores";
 					}
@@ -160,11 +166,11 @@ final class HostDetector {
 		return null;
 	}
 
-	private boolean admitted(LocalAddress local) {
+	private static boolean admitted(LocalAddress local, NetworkPreferences preferences) {
 		InetAddress address = local.address();
 		return !address.isLoopbackAddress() && !address.isLinkLocalAddress() && !address.isAnyLocalAddress()
-				&& !address.isMulticastAddress() && !this.preferences.ignores(local.interfaceName())
-				&& this.preferences.admits(address);
+				&& !address.isMulticastAddress() && !preferences.ignores(local.interfaceName())
+				&& preferences.admits(address);
 	}
 
 	private static InetAddress unscoped(InetAddress address) {
@@ -215,6 +221,40 @@ final class HostDetector {
 		 * @throws SocketException if the interfaces cannot be listed
 		 */
 		List<LocalAddress> list() throws SocketException;
+
+	}
+
+	/**
+	 * The interfaces' addresses of one detection, listed on first use and at most once:
+	 * listing reads every interface from the kernel, and a detection may need the list to
+	 * judge the host name, to choose an address, and again without preferred networks.
+	 */
+	private static final class ListedOnce {
+
+		private final Interfaces interfaces;
+
+		private @Nullable List<LocalAddress> addresses;
+
+		private @Nullable SocketException failure;
+
+		ListedOnce(Interfaces interfaces) {
+			this.interfaces = interfaces;
+		}
+
+		List<LocalAddress> list() throws SocketException {
+			if (this.addresses == null && this.failure == null) {
+				try {
+					this.addresses = this.interfaces.list();
+				}
+				catch (SocketException ex) {
+					this.failure = ex;
+				}
+			}
+			if (this.failure != null) {
+				throw this.failure;
+			}
+			return this.addresses;
+		}
 
 	}
 

@@ -7,6 +7,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.discovery.spring.autoconfigure.HostDetector.LocalAddress;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,18 @@ class HostDetectorTests {
 		assertThat(detector.detect(false)).isEqualTo("192.0.2.7");
 		assertThat(output).contains("WARN")
 			.contains("No interface that is up has an address in discovery.instance.preferred-networks [10.0.0.0/8]");
+	}
+
+	@Test
+	void oneDetectionListsTheInterfacesOnce() throws Exception {
+		List<LocalAddress> addresses = List.of(local("docker0", 2, "172.17.0.1"), local("eth0", 3, "192.0.2.7"));
+		AtomicInteger listings = new AtomicInteger();
+		HostDetector detector = new HostDetector(() -> address("builder", "172.17.0.1"), () -> {
+			listings.incrementAndGet();
+			return addresses;
+		}, NetworkPreferences.of(List.of("10.0.0.0/8"), List.of("docker0")));
+		assertThat(detector.detect(false)).isEqualTo("192.0.2.7");
+		assertThat(listings).hasValue(1);
 	}
 
 	@ParameterizedTest
