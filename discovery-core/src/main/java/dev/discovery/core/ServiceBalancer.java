@@ -1,5 +1,7 @@
 package dev.discovery.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -15,14 +17,31 @@ import org.jspecify.annotations.Nullable;
 /**
  * Chooses among one service's UP instances as its {@link BalancingPolicy} says, and keeps
  * the {@link InstanceStats} its {@link ServiceCall}s report. The candidates are computed
- * once per snapshot and per ejection change and then reused, so a pick takes no lock and
- * allocates nothing beyond what the strategy does, and {@link #choose} returns an
- * {@link Optional} made once per candidate; working them out again (after a change) and
- * ejecting happen under this object's monitor.
+ * once per epoch and then reused, so a pick takes no lock and allocates nothing beyond what
+ * the strategy does, and {@link #choose} returns an {@link Optional} made once per
+ * candidate; working them out again and ejecting happen under this object's monitor.
+ * <p>
+ * The epoch counts what makes the candidates change: a new list of UP instances, as
+ * {@link #instancesChanged()} reports, and an ejection. A pick only compares the epoch its
+ * candidates were computed at with the current one, rather than asking the supplier for
+ * the list, so that {@link #choose} reads the state of this object and of its strategy and
+ * nothing else. The epoch is read before the list, so candidates computed from a list that
+ * was just replaced carry an older epoch and are computed again on the next pick.
  */
 final class ServiceBalancer {
 
 	private static final int TIMED_ONE_IN = 8;
+
+	private static final VarHandle EPOCH;
+
+	static {
+		try {
+			EPOCH = MethodHandles.lookup().findVarHandle(ServiceBalancer.class, "epoch", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final BalancingPolicy policy;
 
@@ -46,8 +65,8 @@ final class ServiceBalancer {
 	/**
 	 * Creates the balancer of one service.
 	 * @param policy how to choose
-	 * @param upInstances supplies the current UP instances; an unchanged list is the same
-	 * object
+	 * @param upInstances supplies the current UP instances; it is read on the first pick and
+	 * again only after {@link #instancesChanged()}, and an unchanged list is the same object
 	 * @param clock the time source, in nanoseconds, for latencies and ejection times
 	 */
 	ServiceBalancer(BalancingPolicy policy, Supplier<List<ServiceInstance>> upInstances, LongSupplier clock) {
@@ -59,13 +78,20 @@ final class ServiceBalancer {
 	}
 
 	Optional<ServiceInstance> choose(@Nullable String key) {
-		TrackedCandidates candidates = plan().candidates();
 		Choices current = this.choices;
-		if (current == null || current.candidates() != candidates) {
-			current = Choices.of(candidates, this.policy.balancer());
-			this.choices = current;
+		if (current == null || !current.settled || current.epoch != this.epoch) {
+			current = choicesOf(plan());
 		}
-		return current.choose(this.policy.balancer(), key);
+		return current.choose(key);
+	}
+
+	/**
+	 * Tells this balancer that the supplier of UP instances supplies another list now; until
+	 * then it keeps choosing among the list it read last. Takes no lock, so that a caller may
+	 * hold its own while the balancer, holding this one, reads the supplier.
+	 */
+	void instancesChanged() {
+		EPOCH.getAndAdd(this, 1);
 	}
 
 	@Nullable ServiceCall start(@Nullable String key) {
@@ -162,27 +188,36 @@ final class ServiceBalancer {
 		}
 		if (ejected < detection.maxEjected(current.filtered().length)) {
 			failed.eject(now, detection);
-			this.epoch++;
+			EPOCH.getAndAdd(this, 1);
 		}
 	}
 
+	private Choices choicesOf(Plan current) {
+		Choices made = this.choices;
+		if (made == null || made.plan != current) {
+			made = new Choices(current, this.policy.balancer());
+			this.choices = made;
+		}
+		return made;
+	}
+
 	private Plan plan() {
-		List<ServiceInstance> up = this.upInstances.get();
 		Plan current = this.plan;
-		if (current == null || current.up() != up || current.epoch() != this.epoch
-				|| (current.returns() && this.clock.getAsLong() - current.nextReturn() >= 0)) {
-			current = replan(up);
+		if (current == null || current.epoch() != this.epoch
+				|| (current.returns() && current.returnsBy(this.clock.getAsLong()))) {
+			current = replan();
 		}
 		return current;
 	}
 
-	private synchronized Plan replan(List<ServiceInstance> up) {
+	private synchronized Plan replan() {
 		long now = this.clock.getAsLong();
+		int epochNow = this.epoch;
 		Plan current = this.plan;
-		if (current != null && current.up() == up && current.epoch() == this.epoch
-				&& !(current.returns() && now - current.nextReturn() >= 0)) {
+		if (current != null && current.epoch() == epochNow && !current.returnsBy(now)) {
 			return current;
 		}
+		List<ServiceInstance> up = this.upInstances.get();
 		Map<String, InstanceStats> known = this.stats;
 		if (known == null) {
 			known = new HashMap<>();
@@ -191,7 +226,7 @@ final class ServiceBalancer {
 		else if (current == null || current.up() != up) {
 			known.keySet().retainAll(up.stream().map(ServiceInstance::id).collect(Collectors.toSet()));
 		}
-		current = Plan.of(this, up, known, this.epoch, now);
+		current = Plan.of(this, up, known, epochNow, now);
 		this.plan = current;
 		return current;
 	}
@@ -244,6 +279,14 @@ final class ServiceBalancer {
 			return new Plan(up, epoch, chosen, fallback, filteredStats, targets, returns, nextReturn);
 		}
 
+		/**
+		 * Tells whether an ejected instance is due back at the given time, which calls for a
+		 * new plan.
+		 */
+		boolean returnsBy(long now) {
+			return this.returns && now - this.nextReturn >= 0;
+		}
+
 		CallTarget targetOf(ServiceInstance instance) {
 			CallTarget found = this.targets.get(instance);
 			if (found == null) {
@@ -267,31 +310,55 @@ final class ServiceBalancer {
 	}
 
 	/**
-	 * The choices {@link #choose} returns for one candidate list: for an
+	 * The choices {@link #choose} returns for one plan's candidates: for an
 	 * {@link IndexedLoadBalancer} by position, each made on its first pick; for another
-	 * strategy by instance, all made up front.
+	 * strategy by instance, all made up front. It also carries what {@link #choose} checks
+	 * to know it is current, so that a pick reads no other state of the balancer: the
+	 * plan's epoch, and whether the plan is settled, that is, has no ejected instance due
+	 * back, which only the clock could tell.
 	 */
-	private record Choices(List<ServiceInstance> candidates, Optional<ServiceInstance>[] byIndex,
-			Map<ServiceInstance, Optional<ServiceInstance>> byInstance) {
+	private static final class Choices {
+
+		final Plan plan;
+
+		final int epoch;
+
+		final boolean settled;
+
+		private final LoadBalancer strategy;
+
+		private final @Nullable IndexedLoadBalancer indexed;
+
+		private final List<ServiceInstance> candidates;
+
+		private final Optional<ServiceInstance>[] byIndex;
+
+		private final Map<ServiceInstance, Optional<ServiceInstance>> byInstance;
 
 		@SuppressWarnings("unchecked")
-		static Choices of(List<ServiceInstance> candidates, LoadBalancer balancer) {
-			if (balancer instanceof IndexedLoadBalancer) {
-				return new Choices(candidates, new Optional[candidates.size()], Map.of());
+		Choices(Plan plan, LoadBalancer strategy) {
+			this.plan = plan;
+			this.epoch = plan.epoch();
+			this.settled = !plan.returns();
+			this.strategy = strategy;
+			this.indexed = (strategy instanceof IndexedLoadBalancer indexedStrategy) ? indexedStrategy : null;
+			this.candidates = plan.candidates();
+			this.byIndex = new Optional[(this.indexed != null) ? this.candidates.size() : 0];
+			this.byInstance = (this.indexed != null) ? Map.of() : new IdentityHashMap<>();
+			if (this.indexed == null) {
+				for (ServiceInstance candidate : this.candidates) {
+					this.byInstance.put(candidate, Optional.of(candidate));
+				}
 			}
-			Map<ServiceInstance, Optional<ServiceInstance>> byInstance = new IdentityHashMap<>();
-			for (ServiceInstance candidate : candidates) {
-				byInstance.put(candidate, Optional.of(candidate));
-			}
-			return new Choices(candidates, new Optional[0], byInstance);
 		}
 
-		Optional<ServiceInstance> choose(LoadBalancer balancer, @Nullable String key) {
-			if (balancer instanceof IndexedLoadBalancer indexed) {
-				int index = indexed.chooseIndex(this.candidates, key);
+		Optional<ServiceInstance> choose(@Nullable String key) {
+			IndexedLoadBalancer indexedStrategy = this.indexed;
+			if (indexedStrategy != null) {
+				int index = indexedStrategy.chooseIndex(this.candidates, key);
 				return (index >= 0) ? at(index) : Optional.empty();
 			}
-			ServiceInstance chosen = balancer.choose(this.candidates, key);
+			ServiceInstance chosen = this.strategy.choose(this.candidates, key);
 			if (chosen == null) {
 				return Optional.empty();
 			}

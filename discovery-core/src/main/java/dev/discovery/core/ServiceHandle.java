@@ -227,6 +227,7 @@ public final class ServiceHandle {
 	synchronized void close() {
 		this.closed = true;
 		this.snapshot = null;
+		this.balancer.instancesChanged();
 		AutoCloseable current = this.watch;
 		this.watch = null;
 		if (current != null) {
@@ -259,11 +260,11 @@ public final class ServiceHandle {
 		Snapshot previous = this.snapshot;
 		if (previous != null && previous.all().equals(all)) {
 			if (all == instances && previous.all() != all) {
-				this.snapshot = Snapshot.of(all);
+				replace(all);
 			}
 			return;
 		}
-		this.snapshot = Snapshot.of(all);
+		replace(all);
 		if (previous != null) {
 			publish(ServiceEvents.between(previous.all(), all));
 		}
@@ -282,6 +283,11 @@ public final class ServiceHandle {
 			}
 		}
 		return List.copyOf(instances);
+	}
+
+	private void replace(List<ServiceInstance> all) {
+		this.snapshot = Snapshot.of(all);
+		this.balancer.instancesChanged();
 	}
 
 	private void publish(List<ServiceEvent> events) {

@@ -247,6 +247,8 @@ class DiscoveryClientTest {
 		assertThat(handle.instances()).containsExactly(this.b);
 		assertThat(handle.allInstances()).containsExactly(this.b);
 		assertThat(handle.choose()).contains(this.b);
+		assertThat(handle.choose()).contains(this.b);
+		assertThat(client.choose("orders")).contains(this.b);
 	}
 
 	@Test
@@ -254,6 +256,7 @@ class DiscoveryClientTest {
 		this.backend.set("orders", List.of(this.a));
 		DiscoveryClient client = new DiscoveryClient(this.backend);
 		ServiceHandle handle = client.service("orders");
+		assertThat(handle.choose()).contains(this.a);
 
 		client.close();
 

@@ -127,6 +127,7 @@ class PowerOfTwoChoicesLoadBalancerTest {
 		}
 
 		up.set(0, later);
+		balancer.instancesChanged();
 
 		assertThat(balancer.choose(null)).contains(this.instances.get(4));
 	}
