@@ -3,7 +3,6 @@ package dev.discovery.core;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -37,7 +36,8 @@ public final class DiscoveryClient implements AutoCloseable {
 
 	private final LongSupplier clock;
 
-	private final ConcurrentHashMap<String, ServiceHandle> handles = new ConcurrentHashMap<>();
+	/** A {@link HandleTable} by lower-case name; replaced whole, under this object's monitor. */
+	private volatile Object[] handles = HandleTable.EMPTY;
 
 	private final List<Consumer<ServiceEvent>> globalListeners = new CopyOnWriteArrayList<>();
 
@@ -110,9 +110,8 @@ public final class DiscoveryClient implements AutoCloseable {
 		if (this.closed) {
 			throw new IllegalStateException("DiscoveryClient is closed");
 		}
-		ServiceHandle handle = this.handles.computeIfAbsent(name,
-				(key) -> new ServiceHandle(key, this.policyForService.apply(key), this.backend, this.globalListeners,
-						this.clock));
+		ServiceHandle found = HandleTable.find(this.handles, name);
+		ServiceHandle handle = (found != null) ? found : add(name);
 		if (this.closed) {
 			handle.close();
 		}
@@ -256,7 +255,7 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * @return the watched service names
 	 */
 	public Set<String> getWatchedServices() {
-		return this.handles.values()
+		return HandleTable.handles(this.handles)
 			.stream()
 			.filter(ServiceHandle::loaded)
 			.map(ServiceHandle::name)
@@ -269,10 +268,14 @@ public final class DiscoveryClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		for (ServiceHandle handle : this.handles.values()) {
+		Object[] closing;
+		synchronized (this) {
+			closing = this.handles;
+			this.handles = HandleTable.EMPTY;
+		}
+		for (ServiceHandle handle : HandleTable.handles(closing)) {
 			handle.close();
 		}
-		this.handles.clear();
 	}
 
 	/**
@@ -280,8 +283,19 @@ public final class DiscoveryClient implements AutoCloseable {
 	 * only when that finds none.
 	 */
 	private ServiceHandle handle(String service) {
-		ServiceHandle handle = this.handles.get(service);
+		ServiceHandle handle = HandleTable.find(this.handles, service);
 		return (handle != null) ? handle : service(service);
+	}
+
+	private synchronized ServiceHandle add(String name) {
+		ServiceHandle found = HandleTable.find(this.handles, name);
+		if (found != null) {
+			return found;
+		}
+		ServiceHandle created = new ServiceHandle(name, this.policyForService.apply(name), this.backend,
+				this.globalListeners, this.clock);
+		this.handles = HandleTable.with(this.handles, name, created);
+		return created;
 	}
 
 }
