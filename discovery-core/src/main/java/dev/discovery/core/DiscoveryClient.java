@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * latencies and failures. Closing the client ends its watches; it does not close the
  * backend, which belongs to whoever created it.
  * <p>
- * The by-name methods find the service's {@link ServiceHandle} in a map by the name as
+ * The by-name methods find the service's {@link ServiceHandle} in a table by the name as
  * given (checking and lower-casing it only when that finds nothing); callers that use one
  * service repeatedly can keep the handle from {@link #service(String)} and skip even that.
  */

@@ -2,6 +2,7 @@ package dev.discovery.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
@@ -230,6 +231,52 @@ class DiscoveryClientTest {
 		assertThat(handle.name()).isEqualTo("orders");
 		assertThat(this.backend.fetches.get()).isEqualTo(1);
 		assertThat(client.getWatchedServices()).containsExactly("orders");
+	}
+
+	/**
+	 * Two threads look up the same services for the first time, one from each end, so that
+	 * they race to add most of them; a handle lost between two additions would show as a
+	 * second handle, and a second read of the registry, for its name.
+	 */
+	@Test
+	void threadsRacingOnFirstLookupsGetOneHandlePerService() throws Exception {
+		int services = 2000;
+		DiscoveryClient client = new DiscoveryClient(this.backend);
+		ServiceHandle[][] seen = new ServiceHandle[2][services];
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < 2; t++) {
+			int thread = t;
+			threads.add(new Thread(() -> {
+				awaitQuietly(start);
+				for (int i = 0; i < services; i++) {
+					int service = (thread == 0) ? i : services - 1 - i;
+					seen[thread][service] = client.service("service-" + service);
+				}
+			}));
+		}
+		threads.forEach(Thread::start);
+		start.countDown();
+		for (Thread thread : threads) {
+			thread.join();
+		}
+
+		for (int i = 0; i < services; i++) {
+			assertThat(seen[1][i]).as("service-%d", i).isSameAs(seen[0][i]);
+			assertThat(seen[0][i].name()).isEqualTo("service-" + i);
+			assertThat(client.service("service-" + i)).isSameAs(seen[0][i]);
+		}
+		assertThat(this.backend.fetches.get()).isEqualTo(services);
+		assertThat(client.getWatchedServices()).hasSize(services);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
