@@ -104,6 +104,17 @@ class ConsistentHashLoadBalancerTest {
 	}
 
 	@Test
+	void keysSpreadOverAThousandInstancesWithinHalfOfAnEvenShare() {
+		int n = 1000;
+		Map<ServiceInstance, Integer> counts = new HashMap<>();
+		assignMany(instances(n)).values().forEach((instance) -> counts.merge(instance, 1, Integer::sum));
+
+		double evenShare = MANY_KEYS.size() / (double) n;
+		assertThat(counts).hasSize(n);
+		assertThat(counts.values()).allSatisfy((count) -> assertThat(count / evenShare).isBetween(0.5, 1.5));
+	}
+
+	@Test
 	void keysSpreadOverEveryInstanceInProportionToWeight() {
 		List<ServiceInstance> weighted = List.of(
 				ServiceInstance.builder("svc", "10.0.0.1", 8080).weight(1).build(),
