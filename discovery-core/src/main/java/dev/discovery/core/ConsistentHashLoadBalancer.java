@@ -15,14 +15,15 @@ import org.jspecify.annotations.Nullable;
  * order of the list. Requests without a key are spread round-robin.
  * <p>
  * A key is placed on the ring by its {@link String#hashCode()}, which the string caches and
- * the Java specification fixes, so every JVM sends a key to the same instance; a 64-bit
- * finaliser spreads it over the ring. Its bucket is the top bits of that position, and the
- * bucket's owner is the owner of the bucket's start on the ring. Ownership therefore moves
- * only where the ring's does, which keeps the guarantee above, while a lookup is one read
- * of an {@code int} array with no scan, no branch and no allocation. The table has at least
- * 64 buckets per instance up to 262,144 instances (4 bytes each: 256 KB at 1,000 instances,
- * which fits the 512 KB second-level cache of the cores measured below) and is built once
- * per candidate list (recognised by identity); the ring is needed only while building it.
+ * the Java specification fixes, so every JVM running this version sends a key to the same
+ * instance; a 64-bit finaliser spreads it over the ring. Its bucket is the top bits of
+ * that position, and the bucket's owner is the owner of the bucket's start on the ring.
+ * Ownership therefore moves only where the ring's does, which keeps the guarantee above,
+ * while a lookup is one read of an {@code int} array with no scan, no branch and no
+ * allocation. The table has at least 64 buckets per instance up to 262,144 instances
+ * (4 bytes each: 256 KB at 1,000 instances, which fits the 512 KB second-level cache of
+ * the cores measured below) and is built once per candidate list (recognised by
+ * identity); the ring is needed only while building it.
  * <p>
  * Measured with JMH at 1,000 instances on a shared two-core machine, a keyed pick took
  * 7.9–10.5 ns on one thread and 9.6–11.1 ns on two, where the ring with an index of arcs
