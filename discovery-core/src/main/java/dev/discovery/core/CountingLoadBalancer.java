@@ -48,8 +48,30 @@ abstract class CountingLoadBalancer implements IndexedLoadBalancer {
 	 * after 2^64 picks
 	 */
 	final long countPick() {
+		return count(counter());
+	}
+
+	/**
+	 * Returns the cells of this strategy's counter, made now when no pick made them yet, for
+	 * a caller that keeps them beside its candidates and counts on them with
+	 * {@link #rotate(long[], int)}: one dependent load less per pick than going through this
+	 * object.
+	 * @return the counter's cells
+	 */
+	final long[] counter() {
 		long[] current = this.cells;
-		return (long) ELEMENT.getAndAdd((current != null) ? current : install(), GUARD, 1L);
+		return (current != null) ? current : install();
+	}
+
+	/**
+	 * Counts a pick on a counter from {@link #counter()} and returns its place in a rotation
+	 * over the candidates, as {@link #rotate(int)} does.
+	 * @param counter the counter's cells
+	 * @param size how many candidates there are, at least one
+	 * @return a position from 0 to {@code size - 1}
+	 */
+	static int rotate(long[] counter, int size) {
+		return Math.floorMod(count(counter), size);
 	}
 
 	/**
@@ -60,6 +82,10 @@ abstract class CountingLoadBalancer implements IndexedLoadBalancer {
 	 */
 	final int rotate(int size) {
 		return Math.floorMod(countPick(), size);
+	}
+
+	private static long count(long[] counter) {
+		return (long) ELEMENT.getAndAdd(counter, GUARD, 1L);
 	}
 
 	private long[] install() {

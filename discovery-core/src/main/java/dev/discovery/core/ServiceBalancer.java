@@ -331,6 +331,9 @@ final class ServiceBalancer {
 
 		private final List<ServiceInstance> candidates;
 
+		/** The round-robin counter, for a round-robin strategy; see {@link #choose}. */
+		private final long @Nullable [] rotation;
+
 		private final Optional<ServiceInstance>[] byIndex;
 
 		private final Map<ServiceInstance, Optional<ServiceInstance>> byInstance;
@@ -343,6 +346,7 @@ final class ServiceBalancer {
 			this.strategy = strategy;
 			this.indexed = (strategy instanceof IndexedLoadBalancer indexedStrategy) ? indexedStrategy : null;
 			this.candidates = plan.candidates();
+			this.rotation = (strategy instanceof RoundRobinLoadBalancer roundRobin) ? roundRobin.counter() : null;
 			this.byIndex = new Optional[(this.indexed != null) ? this.candidates.size() : 0];
 			this.byInstance = (this.indexed != null) ? Map.of() : new IdentityHashMap<>();
 			if (this.indexed == null) {
@@ -352,11 +356,23 @@ final class ServiceBalancer {
 			}
 		}
 
+		/**
+		 * Picks a choice. Round-robin, the default strategy, is counted here on its counter
+		 * rather than through the strategy, with everything the pick reads loaded before the
+		 * counter's atomic add: the add orders every later load after it, so each load moved
+		 * ahead of it leaves the pick's chain of dependent steps.
+		 */
 		Optional<ServiceInstance> choose(@Nullable String key) {
+			long[] counter = this.rotation;
+			if (counter != null) {
+				Optional<ServiceInstance>[] prepared = this.byIndex;
+				int size = prepared.length;
+				return (size > 0) ? at(prepared, CountingLoadBalancer.rotate(counter, size)) : Optional.empty();
+			}
 			IndexedLoadBalancer indexedStrategy = this.indexed;
 			if (indexedStrategy != null) {
 				int index = indexedStrategy.chooseIndex(this.candidates, key);
-				return (index >= 0) ? at(index) : Optional.empty();
+				return (index >= 0) ? at(this.byIndex, index) : Optional.empty();
 			}
 			ServiceInstance chosen = this.strategy.choose(this.candidates, key);
 			if (chosen == null) {
@@ -366,11 +382,11 @@ final class ServiceBalancer {
 			return (prepared != null) ? prepared : Optional.of(chosen);
 		}
 
-		private Optional<ServiceInstance> at(int index) {
-			Optional<ServiceInstance> prepared = this.byIndex[index];
+		private Optional<ServiceInstance> at(Optional<ServiceInstance>[] byIndex, int index) {
+			Optional<ServiceInstance> prepared = byIndex[index];
 			if (prepared == null) {
 				prepared = Optional.of(this.candidates.get(index));
-				this.byIndex[index] = prepared;
+				byIndex[index] = prepared;
 			}
 			return prepared;
 		}

@@ -25,6 +25,32 @@ class DiscoveryClientCallTest {
 				.build(),
 			this.clock::get);
 
+	/**
+	 * A plain choice counts round-robin on the strategy's counter without going through the
+	 * strategy, and a tracked call goes through it: alternating the two must still visit
+	 * each instance once per turn.
+	 */
+	@Test
+	void choicesAndTrackedCallsTakeTurnsInOneRotation() {
+		this.backend.set("svc", this.three);
+		List<String> picked = new ArrayList<>();
+
+		for (int i = 0; i < 6; i++) {
+			if (i % 2 == 0) {
+				picked.add(this.client.choose("svc").orElseThrow().id());
+			}
+			else {
+				try (ServiceCall call = this.client.startCall("svc", null)) {
+					picked.add(call.instance().id());
+				}
+			}
+		}
+
+		assertThat(picked.subList(0, 3)).containsExactlyInAnyOrderElementsOf(
+				this.three.stream().map(ServiceInstance::id).toList());
+		assertThat(picked.subList(3, 6)).isEqualTo(picked.subList(0, 3));
+	}
+
 	@Test
 	void executeRetriesOnInstancesNotTriedYetUntilOneSucceeds() throws IOException {
 		this.backend.set("svc", this.three);
