@@ -120,6 +120,25 @@ class LoadBalancersTest {
 		assertThat(byWeight.get(1000) / (double) byWeight.get(999)).isCloseTo(1000 / 999.0, within(0.02));
 	}
 
+	/**
+	 * Weighted takes a pick on a plain list from an array of instances in cycle order and a
+	 * pick by position from the cycle's positions: two strategies, one picking each way,
+	 * must follow one sequence, for a cycle held in order and for one too long to hold.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 7, 2000 })
+	void weightedPicksTheSameWhetherAskedForTheInstanceOrItsPosition(int size) {
+		List<ServiceInstance> instances = IntStream.range(0, size)
+			.mapToObj((i) -> weighted("w" + i, (size > 1000) ? 1000 - i % 2 : i % 3 + 1))
+			.toList();
+		LoadBalancer byInstance = LoadBalancers.byName("weighted");
+		IndexedLoadBalancer byPosition = (IndexedLoadBalancer) LoadBalancers.byName("weighted");
+
+		for (int i = 0; i < 3 * size; i++) {
+			assertThat(byInstance.choose(instances, null)).isSameAs(instances.get(byPosition.chooseIndex(instances, null)));
+		}
+	}
+
 	@Test
 	void randomIsUniformByChiSquare() {
 		int buckets = 10;
