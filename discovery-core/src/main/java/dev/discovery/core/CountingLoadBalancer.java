@@ -81,7 +81,7 @@ abstract class CountingLoadBalancer implements IndexedLoadBalancer {
 	 * @return a position from 0 to {@code size - 1}
 	 */
 	final int rotate(int size) {
-		return Math.floorMod(countPick(), size);
+		return rotate(counter(), size);
 	}
 
 	private static long count(long[] counter) {
