@@ -107,7 +107,7 @@ final class ConsulRegistration implements Registration {
 	@Override
 	public synchronized void setStatus(InstanceStatus status) {
 		if (this.state == RegistrationState.CLOSED) {
-			throw new IllegalStateException("The registration of instance '" + this.instance.id() + "' is closed");
+			throw Registration.closed(this.instance);
 		}
 		this.instance = this.instance.withStatus(status);
 		if (this.state != RegistrationState.REGISTERED) {

@@ -22,7 +22,8 @@ public interface Registration extends AutoCloseable {
 	 * Changes the registered status. While the registry is unreachable the new status is
 	 * kept and written when the registration is restored.
 	 * @param status the new status
-	 * @throws IllegalStateException if the registration is closed
+	 * @throws IllegalStateException if the registration is closed, with the message of
+	 * {@link #closed}
 	 */
 	void setStatus(InstanceStatus status);
 
@@ -32,5 +33,16 @@ public interface Registration extends AutoCloseable {
 	 */
 	@Override
 	void close();
+
+	/**
+	 * Returns the error that every backend throws when a closed registration is asked to
+	 * change, so that the message is the same whichever registry is used.
+	 * @param instance the instance the registration was for
+	 * @return the exception, naming the service and the instance and what to do instead
+	 */
+	static IllegalStateException closed(ServiceInstance instance) {
+		return new IllegalStateException("The registration of " + instance.service() + "/" + instance.id()
+				+ " is closed; register the instance again to change its status");
+	}
 
 }

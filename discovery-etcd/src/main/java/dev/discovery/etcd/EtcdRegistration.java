@@ -44,8 +44,7 @@ final class EtcdRegistration implements Registration {
 	public void setStatus(InstanceStatus status) {
 		synchronized (this) {
 			if (this.state == RegistrationState.CLOSED) {
-				throw new IllegalStateException("Registration of " + this.instance.service() + "/" + this.instance.id()
-						+ " is closed");
+				throw Registration.closed(this.instance);
 			}
 			this.instance = this.instance.withStatus(status);
 		}

@@ -161,7 +161,7 @@ public final class InMemoryBackend implements DiscoveryBackend {
 
 	private void ensureOpen() {
 		if (this.closed) {
-			throw new IllegalStateException("InMemoryBackend is closed");
+			throw new IllegalStateException("The in-memory backend is closed");
 		}
 	}
 
@@ -197,7 +197,7 @@ public final class InMemoryBackend implements DiscoveryBackend {
 		@Override
 		public synchronized void setStatus(InstanceStatus status) {
 			if (this.state == RegistrationState.CLOSED) {
-				throw new IllegalStateException("Registration of " + this.instance.id() + " is closed");
+				throw Registration.closed(this.instance);
 			}
 			if (InMemoryBackend.this.abandoned) {
 				return;

@@ -242,7 +242,9 @@ public abstract class DiscoveryBackendContractTest {
 
 		assertThat(registration.state()).isEqualTo(RegistrationState.CLOSED);
 		eventually().untilAsserted(() -> assertThat(observer.instances(service("billing"))).isEmpty());
-		assertThatIllegalStateException().isThrownBy(() -> registration.setStatus(InstanceStatus.UP));
+		assertThatIllegalStateException().isThrownBy(() -> registration.setStatus(InstanceStatus.UP))
+			.withMessage("The registration of " + service("billing") + "/" + registration.instance().id()
+					+ " is closed; register the instance again to change its status");
 	}
 
 	@Test
