@@ -10,7 +10,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The sample service of the startup measurement: a Spring Boot web + actuator app with one
  * endpoint. It prints {@value #READY} when ready, then shuts down. Run with or without the
- * discovery starter on the class path; nothing here refers to it.
+ * discovery starter on the class path; nothing here refers to it. Given
+ * {@value #HAND_WRITTEN_ETCD}{@code <endpoint>}, it registers itself in etcd with jetcd
+ * directly, as {@link HandWrittenEtcdRegistration} describes.
  */
 @SpringBootApplication
 @RestController
@@ -18,6 +20,12 @@ public class StartupSample {
 
 	/** The line printed once the application is ready. */
 	public static final String READY = "startup-sample-ready";
+
+	/**
+	 * The argument that, followed by an etcd endpoint, has the sample register itself there
+	 * by hand ({@link HandWrittenEtcdRegistration}).
+	 */
+	public static final String HAND_WRITTEN_ETCD = "--startup-sample.hand-written-etcd=";
 
 	/**
 	 * Answers a greeting.
@@ -34,6 +42,11 @@ public class StartupSample {
 	 */
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(StartupSample.class);
+		for (String arg : args) {
+			if (arg.startsWith(HAND_WRITTEN_ETCD)) {
+				application.addListeners(new HandWrittenEtcdRegistration(arg.substring(HAND_WRITTEN_ETCD.length())));
+			}
+		}
 		application.addListeners((ApplicationListener<ApplicationReadyEvent>) (event) -> {
 			System.out.println(READY);
 			System.out.flush();
