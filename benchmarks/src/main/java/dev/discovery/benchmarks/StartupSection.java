@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,9 +60,11 @@ final class StartupSection {
 		Samples beyondJetcd = new Samples();
 		for (int round = 0; round < this.rounds; round++) {
 			Map<Arm, Long> nanos = new EnumMap<>(Arm.class);
-			for (Arm arm : Arm.values()) {
+			for (Arm arm : Arm.inOrderOfRound(round)) {
 				nanos.put(arm, start(arm));
 				samples.get(arm).add(nanos.get(arm));
+			}
+			for (Arm arm : Arm.values()) {
 				if (arm != Arm.WITHOUT) {
 					added.get(arm).add(nanos.get(arm) - nanos.get(Arm.WITHOUT));
 				}
@@ -81,7 +84,8 @@ final class StartupSection {
 					arms.medianMillis() / anchor));
 		}
 		report.add(new Report.Table("Startup overhead", "A Spring Boot web + actuator sample, from starting the JVM "
-				+ "to ApplicationReadyEvent, " + this.rounds + " rounds of the arms in turn. Added: the median of "
+				+ "to ApplicationReadyEvent, " + this.rounds + " rounds of the arms in turn, each round starting "
+				+ "one arm later, so that every arm takes every place in the order in turn. Added: the median of "
 				+ "each round's difference to the run without the starter (the anchor), with the order statistics "
 				+ "that hold the true median with at least 95% probability whatever the noise's distribution, and the "
 				+ "difference of the 10th percentiles (noise only adds time, so the fast runs are the least disturbed).",
@@ -192,6 +196,19 @@ final class StartupSection {
 				.filter((entry) -> StreamSupport.stream(Path.of(entry).spliterator(), false)
 					.noneMatch((element) -> this.leftOut.stream().anyMatch(element.toString()::startsWith)))
 				.collect(Collectors.joining(File.pathSeparator));
+		}
+
+		/**
+		 * Returns the arms in the order of one round: each round starts one arm later than
+		 * the one before, so that an effect of the place in the order (what the run before
+		 * left behind, or what the next one finds) falls on every arm alike.
+		 * @param round the round, from 0
+		 * @return every arm once
+		 */
+		static List<Arm> inOrderOfRound(int round) {
+			List<Arm> arms = new ArrayList<>(List.of(values()));
+			Collections.rotate(arms, -(round % arms.size()));
+			return arms;
 		}
 
 	}
