@@ -39,7 +39,7 @@ public final class BenchmarkSuite {
 	/**
 	 * Pairs behind each startup figure: with 10, the figure moved by more than the 100 ms it
 	 * is held to between runs of the same code, and with 20 its 95% interval still spanned
-	 * about 270 ms; 30 rounds of the five arms take 10 to 14 minutes.
+	 * about 270 ms; 30 rounds of the six arms take about 12 to 16 minutes.
 	 */
 	private static final int STARTUP_ROUNDS = 30;
 

@@ -21,7 +21,7 @@ import dev.discovery.benchmarks.sample.StartupSample;
 /**
  * Startup overhead: {@link StartupSample} without the discovery starter, with it on
  * in-memory (with and without the modules it does not use), with it on etcd, and without
- * it registering in etcd with jetcd by hand, one after the other in rounds so that the
+ * it registering in etcd by hand, with jetcd and over etcd's JSON gateway, one after the other in rounds so that the
  * machine's noise falls on every arm alike; each run timed from starting the JVM to the
  * application being ready.
  */
@@ -96,9 +96,10 @@ final class StartupSection {
 		double[] beyond = beyondJetcd.medianConfidenceMillis();
 		report.add(verdict(Arm.ETCD, ETCD_TARGET_MILLIS, samples, added,
 				String.format(Locale.ROOT, "; jetcd by hand adds %.0f ms, and the starter on etcd minus jetcd by hand is "
-						+ "%.0f ms (median of the rounds' differences, 95%% interval %.0f to %.0f ms)",
+						+ "%.0f ms (median of the rounds' differences, 95%% interval %.0f to %.0f ms); registering over "
+						+ "etcd's JSON gateway by hand adds %.0f ms",
 						added.get(Arm.HAND_WRITTEN_ETCD).medianMillis(), beyondJetcd.medianMillis(), beyond[0],
-						beyond[1])));
+						beyond[1], added.get(Arm.HAND_WRITTEN_ETCD_GATEWAY).medianMillis())));
 	}
 
 	private Report.Verdict verdict(Arm arm, long targetMillis, Map<Arm, Samples> samples, Map<Arm, Samples> added,
@@ -162,7 +163,15 @@ final class StartupSection {
 		 * Without any discovery jar, registering in the run's etcd with jetcd by hand: the
 		 * anchor of the etcd arm.
 		 */
-		HAND_WRITTEN_ETCD("without the starter, registering in etcd with jetcd by hand", List.of("discovery-"));
+		HAND_WRITTEN_ETCD("without the starter, registering in etcd with jetcd by hand", List.of("discovery-")),
+
+		/**
+		 * Without any discovery jar, registering in the run's etcd over its JSON gateway with
+		 * the JDK's {@code HttpURLConnection} by hand: what a client lighter than jetcd
+		 * would cost.
+		 */
+		HAND_WRITTEN_ETCD_GATEWAY("without the starter, registering in etcd over its JSON gateway by hand",
+				List.of("discovery-"));
 
 		private final String label;
 
@@ -179,6 +188,8 @@ final class StartupSection {
 				case IN_MEMORY, IN_MEMORY_EVERY_MODULE -> List.of("--discovery.backend=inmemory");
 				case ETCD -> List.of("--discovery.backend=etcd", "--discovery.etcd.endpoints=" + servers.etcdEndpoint());
 				case HAND_WRITTEN_ETCD -> List.of(StartupSample.HAND_WRITTEN_ETCD + servers.etcdEndpoint());
+				case HAND_WRITTEN_ETCD_GATEWAY ->
+					List.of(StartupSample.HAND_WRITTEN_ETCD_GATEWAY + servers.etcdEndpoint());
 			};
 		}
 

@@ -12,7 +12,9 @@ import org.springframework.web.bind.annotation.RestController;
  * endpoint. It prints {@value #READY} when ready, then shuts down. Run with or without the
  * discovery starter on the class path; nothing here refers to it. Given
  * {@value #HAND_WRITTEN_ETCD}{@code <endpoint>}, it registers itself in etcd with jetcd
- * directly, as {@link HandWrittenEtcdRegistration} describes.
+ * directly, as {@link HandWrittenEtcdRegistration} describes; given
+ * {@value #HAND_WRITTEN_ETCD_GATEWAY}{@code <endpoint>}, over etcd's JSON gateway, as
+ * {@link HandWrittenEtcdGatewayRegistration} describes.
  */
 @SpringBootApplication
 @RestController
@@ -26,6 +28,12 @@ public class StartupSample {
 	 * by hand ({@link HandWrittenEtcdRegistration}).
 	 */
 	public static final String HAND_WRITTEN_ETCD = "--startup-sample.hand-written-etcd=";
+
+	/**
+	 * The argument that, followed by an etcd endpoint, has the sample register itself there
+	 * over etcd's JSON gateway by hand ({@link HandWrittenEtcdGatewayRegistration}).
+	 */
+	public static final String HAND_WRITTEN_ETCD_GATEWAY = "--startup-sample.hand-written-etcd-gateway=";
 
 	/**
 	 * Answers a greeting.
@@ -45,6 +53,10 @@ public class StartupSample {
 		for (String arg : args) {
 			if (arg.startsWith(HAND_WRITTEN_ETCD)) {
 				application.addListeners(new HandWrittenEtcdRegistration(arg.substring(HAND_WRITTEN_ETCD.length())));
+			}
+			if (arg.startsWith(HAND_WRITTEN_ETCD_GATEWAY)) {
+				application.addListeners(
+						new HandWrittenEtcdGatewayRegistration(arg.substring(HAND_WRITTEN_ETCD_GATEWAY.length())));
 			}
 		}
 		application.addListeners((ApplicationListener<ApplicationReadyEvent>) (event) -> {
