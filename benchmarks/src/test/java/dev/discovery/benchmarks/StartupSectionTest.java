@@ -55,6 +55,21 @@ class StartupSectionTest {
 			.noneMatch((entry) -> entry.contains("spring-cloud") || entry.contains("jmh"));
 	}
 
+	@Test
+	void handWrittenArmsHaveTheAnchorsClassPath() {
+		assertThat(entries(Arm.HAND_WRITTEN_ETCD)).isEqualTo(entries(Arm.WITHOUT));
+		assertThat(entries(Arm.HAND_WRITTEN_ETCD_GATEWAY)).isEqualTo(entries(Arm.WITHOUT));
+	}
+
+	@Test
+	void eachRoundRunsEveryArmOnceStartingOneArmLater() {
+		Arm[] arms = Arm.values();
+		for (int round = 0; round < 2 * arms.length; round++) {
+			List<Arm> order = Arm.inOrderOfRound(round);
+			assertThat(order).containsExactlyInAnyOrder(arms).startsWith(arms[round % arms.length]);
+		}
+	}
+
 	private static List<String> entries(Arm arm) {
 		return Arrays.asList(arm.classPath(String.join(File.pathSeparator, CLASS_PATH)).split(File.pathSeparator));
 	}
