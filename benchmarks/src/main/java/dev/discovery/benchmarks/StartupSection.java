@@ -21,9 +21,9 @@ import dev.discovery.benchmarks.sample.StartupSample;
 /**
  * Startup overhead: {@link StartupSample} without the discovery starter, with it on
  * in-memory (with and without the modules it does not use), with it on etcd, and without
- * it registering in etcd by hand, with jetcd and over etcd's JSON gateway, one after the other in rounds so that the
- * machine's noise falls on every arm alike; each run timed from starting the JVM to the
- * application being ready.
+ * it registering in etcd by hand, with jetcd and over etcd's JSON gateway, one after the
+ * other in rounds so that the machine's noise falls on every arm alike; each run timed
+ * from starting the JVM to the application being ready.
  */
 final class StartupSection {
 

@@ -28,8 +28,6 @@ import org.springframework.context.ApplicationListener;
  */
 final class HandWrittenEtcdGatewayRegistration implements ApplicationListener<WebServerInitializedEvent> {
 
-	private static final long LEASE_SECONDS = 30;
-
 	private static final Pattern LEASE_ID = Pattern.compile("\"ID\":\"?(\\d+)");
 
 	private final String endpoint;
@@ -41,13 +39,15 @@ final class HandWrittenEtcdGatewayRegistration implements ApplicationListener<We
 	@Override
 	public void onApplicationEvent(WebServerInitializedEvent event) {
 		int port = event.getWebServer().getPort();
-		Matcher granted = LEASE_ID.matcher(post("/v3/lease/grant", "{\"TTL\":" + LEASE_SECONDS + "}"));
+		Matcher granted = LEASE_ID
+			.matcher(post("/v3/lease/grant", "{\"TTL\":" + HandWrittenRecord.LEASE_SECONDS + "}"));
 		if (!granted.find()) {
 			throw new IllegalStateException("etcd at " + this.endpoint + " granted no lease");
 		}
 		String lease = granted.group(1);
-		post("/v3/kv/put", "{\"key\":\"" + base64("/hand-written/startup-sample/127.0.0.1:" + port) + "\",\"value\":\""
-				+ base64("{\"host\":\"127.0.0.1\",\"port\":" + port + "}") + "\",\"lease\":\"" + lease + "\"}");
+		HandWrittenRecord record = HandWrittenRecord.of(port);
+		post("/v3/kv/put", "{\"key\":\"" + base64(record.key()) + "\",\"value\":\"" + base64(record.value())
+				+ "\",\"lease\":\"" + lease + "\"}");
 		String keepAlive = "{\"ID\":\"" + lease + "\"}";
 		post("/v3/lease/keepalive", keepAlive);
 		ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -55,8 +55,9 @@ final class HandWrittenEtcdGatewayRegistration implements ApplicationListener<We
 			thread.setDaemon(true);
 			return thread;
 		});
-		renewals.scheduleWithFixedDelay(() -> post("/v3/lease/keepalive", keepAlive), LEASE_SECONDS / 3,
-				LEASE_SECONDS / 3, TimeUnit.SECONDS);
+		long renewalSeconds = HandWrittenRecord.LEASE_SECONDS / 3;
+		renewals.scheduleWithFixedDelay(() -> post("/v3/lease/keepalive", keepAlive), renewalSeconds, renewalSeconds,
+				TimeUnit.SECONDS);
 	}
 
 	private String post(String path, String body) {

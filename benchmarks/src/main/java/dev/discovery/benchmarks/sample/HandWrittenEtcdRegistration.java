@@ -21,8 +21,6 @@ import org.springframework.context.ApplicationListener;
  */
 final class HandWrittenEtcdRegistration implements ApplicationListener<WebServerInitializedEvent> {
 
-	private static final long LEASE_SECONDS = 30;
-
 	private final String endpoint;
 
 	HandWrittenEtcdRegistration(String endpoint) {
@@ -34,10 +32,11 @@ final class HandWrittenEtcdRegistration implements ApplicationListener<WebServer
 		int port = event.getWebServer().getPort();
 		Client client = Client.builder().endpoints(this.endpoint).build();
 		try {
-			long lease = client.getLeaseClient().grant(LEASE_SECONDS).get().getID();
-			ByteSequence key = bytes("/hand-written/startup-sample/127.0.0.1:" + port);
-			ByteSequence value = bytes("{\"host\":\"127.0.0.1\",\"port\":" + port + "}");
-			client.getKVClient().put(key, value, PutOption.builder().withLeaseId(lease).build()).get();
+			long lease = client.getLeaseClient().grant(HandWrittenRecord.LEASE_SECONDS).get().getID();
+			HandWrittenRecord record = HandWrittenRecord.of(port);
+			client.getKVClient()
+				.put(bytes(record.key()), bytes(record.value()), PutOption.builder().withLeaseId(lease).build())
+				.get();
 			client.getLeaseClient().keepAlive(lease, new IgnoringObserver());
 		}
 		catch (InterruptedException ex) {
